@@ -1,0 +1,1 @@
+console.log("hi from", process.version, process.argv.slice(2))

@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/**
+ * The brief: the single source of truth for the LLM's structured output, the CLI's JSON and
+ * the Discord embeds. Optional facts are `nullable` rather than optional because OpenAI's
+ * strict structured outputs require every property to be present.
+ */
+export const SentimentSchema = z.enum(["bullish", "neutral", "bearish"]);
+export type Sentiment = z.infer<typeof SentimentSchema>;
+
+export const PriceMoveSchema = z.object({
+  price: z.number().nullable().describe("Price the article states, as a plain number (130.7), or null"),
+  currency: z.string().nullable().describe("ISO 4217 code of that price (HKD, USD, EUR), or null"),
+  changePct: z.number().nullable().describe("Percentage change the article states (3.48 or -2.1), or null"),
+});
+export type PriceMove = z.infer<typeof PriceMoveSchema>;
+
+export const TickerSchema = z.object({
+  symbol: z.string().describe("Exchange symbol, Yahoo style (BABA, 9988.HK, SAP.DE)"),
+  name: z.string().describe("Company name"),
+  sentiment: SentimentSchema.describe("Tone of the article toward this company"),
+  moves: z.array(PriceMoveSchema).describe("Price moves the article states, most recent first; empty if none"),
+});
+export type Ticker = z.infer<typeof TickerSchema>;
+
+export const KeyPointSchema = z.object({
+  text: z.string().describe("One key point, in the brief's language"),
+  evidence: z.string().describe("A verbatim quote from the article (original language) that supports the point"),
+});
+export type KeyPoint = z.infer<typeof KeyPointSchema>;
+
+export const BriefSchema = z.object({
+  headline: z.string().describe("A short, factual headline in the brief's language"),
+  keyPoints: z.array(KeyPointSchema).min(3).max(5),
+  tickers: z.array(TickerSchema),
+  whyItMatters: z.string().describe("One or two sentences on why this matters to investors"),
+});
+export type Brief = z.infer<typeof BriefSchema>;
+
+export type EngineName = "llm" | "extractive";
+
+/** What a summary run returns: the JSON shape of `marketbrief summarize --json`. */
+export interface BriefResult {
+  source: {
+    url?: string;
+    title: string;
+    siteName?: string;
+    language: string;
+    publishedAt?: string;
+  };
+  brief: Brief;
+  /** Language the brief is written in (ISO 639-1). */
+  language: string;
+  engine: EngineName;
+  model?: string;
+  promptVersion?: string;
+  cached: boolean;
+  warnings: string[];
+}
