@@ -30,8 +30,7 @@ const ConfigSchema = z
   .object({
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
-      .optional()
-      .default("info"),
+      .optional(),
     DATABASE_URL: optionalString.refine(
       (v) => v === undefined || v.startsWith("sqlite:") || /^postgres(ql)?:\/\//.test(v),
       { message: "DATABASE_URL must be sqlite:PATH or postgres://…" },
@@ -78,7 +77,8 @@ const ConfigSchema = z
 export type RawConfig = z.infer<typeof ConfigSchema>;
 
 export interface Config {
-  logLevel: RawConfig["LOG_LEVEL"];
+  /** Unset: the CLI logs warnings only, the bot logs info. */
+  logLevel?: NonNullable<RawConfig["LOG_LEVEL"]>;
   database: { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
   llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxInputTokens: number };
   fetch: {
@@ -124,7 +124,9 @@ export function readEnvironment(cwd = process.cwd(), env: NodeJS.ProcessEnv = pr
 
 /** Validates the whole environment at once; throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): Config {
-  const parsed = ConfigSchema.safeParse(env);
+  // An empty value (as in a copied .env.example) means "not set".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = ConfigSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`),
@@ -134,7 +136,6 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   const llmConfigured = e.OPENAI_API_KEY !== undefined || e.OPENAI_BASE_URL !== undefined;
   const dbUrl = e.DATABASE_URL;
   const config: Config = {
-    logLevel: e.LOG_LEVEL,
     database:
       dbUrl === undefined
         ? { kind: "sqlite", path: DEFAULT_SQLITE_PATH }
@@ -164,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       ...(e.OPENAI_BASE_URL !== undefined ? { baseURL: e.OPENAI_BASE_URL } : {}),
     };
   }
+  if (e.LOG_LEVEL !== undefined) config.logLevel = e.LOG_LEVEL;
   if (e.SYMBOLS_PATH !== undefined) config.symbolsPath = e.SYMBOLS_PATH;
   if (e.DISCORD_TOKEN !== undefined) config.discord.token = e.DISCORD_TOKEN;
   if (e.DISCORD_APPLICATION_ID !== undefined) config.discord.applicationId = e.DISCORD_APPLICATION_ID;

@@ -44,3 +44,11 @@ describe("loadConfig", () => {
     ]);
   });
 });
+
+describe("loadConfig with a copied .env.example", () => {
+  it("treats empty values as unset", () => {
+    const config = loadConfig({ LOG_LEVEL: "", OPENAI_BASE_URL: "", LLM_TIMEOUT_MS: " ", DISCORD_GUILD_ID: "" });
+    expect(config.llm).toBeUndefined();
+    expect(config.logLevel).toBeUndefined();
+  });
+});

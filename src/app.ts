@@ -1,0 +1,54 @@
+import type { Config } from "./config.ts";
+import type { Logger } from "./logger.ts";
+import { createArticleExtractor } from "./adapters/extractor/index.ts";
+import { createPageFetcher } from "./adapters/fetch/guarded-fetcher.ts";
+import { createOpenAiEngine } from "./adapters/llm/openai-engine.ts";
+import { openStore } from "./adapters/store/open-store.ts";
+import { loadSymbolDirectory } from "./adapters/symbols/directory.ts";
+import { createExtractiveEngine } from "./core/extractive/engine.ts";
+import type { ArticleExtractor, BriefEngine, PageFetcher, SymbolDirectory } from "./core/ports.ts";
+import type { Store } from "./core/store.ts";
+import { createSummarizer, type Summarizer } from "./core/summarize.ts";
+
+/** Everything the CLI and the bot share, built once from validated config. */
+export interface App {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  fetcher: PageFetcher;
+  extractor: ArticleExtractor;
+  symbols: SymbolDirectory;
+  extractive: BriefEngine;
+  llm?: BriefEngine;
+  summarizer: Summarizer;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, logger: Logger): Promise<App> {
+  const store = await openStore(config.database);
+  const fetcher = createPageFetcher({ ...config.fetch, logger });
+  const extractor = createArticleExtractor();
+  const symbols = loadSymbolDirectory(config.symbolsPath);
+  const extractive = createExtractiveEngine({ symbols });
+  const llm = config.llm ? createOpenAiEngine({ ...config.llm, logger }) : undefined;
+  const summarizer = createSummarizer({
+    fetcher,
+    extractor,
+    extractive,
+    store,
+    log: logger,
+    ...(llm ? { llm } : {}),
+  });
+  return {
+    config,
+    logger,
+    store,
+    fetcher,
+    extractor,
+    symbols,
+    extractive,
+    ...(llm ? { llm } : {}),
+    summarizer,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,44 @@
+import type { Article } from "../core/article.ts";
+import type { BriefResult, PriceMove } from "../core/brief.ts";
+
+export function formatMove(move: PriceMove): string {
+  const parts: string[] = [];
+  if (move.changePct !== null) parts.push(`${move.changePct > 0 ? "+" : ""}${move.changePct.toFixed(2)} %`);
+  if (move.price !== null) parts.push(`${parts.length ? "at " : ""}${move.price.toFixed(2)}${move.currency ? ` ${move.currency}` : ""}`);
+  return parts.join(" ");
+}
+
+export function renderBriefText(result: BriefResult): string {
+  const { brief, source } = result;
+  const lines: string[] = [brief.headline, ""];
+  const meta = [source.siteName, source.language, source.publishedAt?.slice(0, 10)].filter(Boolean).join(", ");
+  lines.push(`Source: ${source.title}${meta ? ` (${meta})` : ""}`);
+  if (source.url) lines.push(`        ${source.url}`);
+  lines.push("", "Key points:");
+  brief.keyPoints.forEach((kp, i) => {
+    lines.push(`  ${i + 1}. ${kp.text}`, `     "${kp.evidence}"`);
+  });
+  if (brief.tickers.length > 0) {
+    lines.push("", "Tickers:");
+    for (const t of brief.tickers) {
+      const move = t.moves[0] ? `  ${formatMove(t.moves[0])}` : "";
+      lines.push(`  ${t.symbol.padEnd(10)} ${t.name} (${t.sentiment})${move}`);
+    }
+  }
+  lines.push("", `Why it matters: ${brief.whyItMatters}`, "");
+  const engine = result.engine === "llm" ? `LLM (${result.model ?? "model"})` : "extractive (no LLM)";
+  lines.push(`Engine: ${engine}${result.cached ? ", cached" : ""}. Not investment advice.`);
+  for (const w of result.warnings) lines.push(`Warning: ${w}`);
+  return lines.join("\n");
+}
+
+export function renderArticleText(article: Article): string {
+  const meta = [
+    article.byline && `By: ${article.byline}`,
+    article.siteName && `Site: ${article.siteName}`,
+    article.publishedAt && `Published: ${article.publishedAt}`,
+    `Language: ${article.language}`,
+    article.url && `URL: ${article.url}`,
+  ].filter(Boolean);
+  return [article.title, ...meta, "", article.text].join("\n");
+}

@@ -1,0 +1,99 @@
+import type { BriefResult } from "./brief.ts";
+
+/** What identifies a brief in the cache: the same article, prompt, model and language. */
+export interface BriefCacheKey {
+  /** Canonical URL, or `sha256:<hex>` of the text for files and stdin. */
+  source: string;
+  promptVersion: string;
+  model: string;
+  language: string;
+}
+
+export interface CachedBrief {
+  result: BriefResult;
+  createdAt: string;
+}
+
+export interface DigestSchedule {
+  /** Local wall-clock time "HH:MM". */
+  time: string;
+  /** IANA time zone. */
+  timeZone: string;
+  weekdaysOnly: boolean;
+}
+
+export interface ChannelState {
+  channelId: string;
+  guildId: string;
+  schedule?: DigestSchedule;
+  /** Set when Discord refused the channel (no access, deleted); digests stop until resumed. */
+  pausedReason?: string;
+  pausedAt?: string;
+  /** When the last digest for this channel went out (ISO). */
+  lastDigestAt?: string;
+}
+
+export type AddWatchResult = "added" | "exists" | "limit";
+
+export type ClaimResult =
+  | { claimed: true; nonce: string; attempt: number }
+  | { claimed: false; status: "sent" | "claimed" | "skipped" };
+
+export interface FeedState {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  /** Consecutive failures; reset on success. */
+  failures: number;
+  /** Do not fetch before this instant (ISO) after failures. */
+  nextAttemptAt?: string;
+  lastError?: string;
+  lastFetchedAt?: string;
+  /** Items of the last good response, JSON, reused on 304 Not Modified. */
+  itemsJson?: string;
+}
+
+/**
+ * Persistence behind one small interface, so SQLite (default) and PostgreSQL (at scale) share
+ * the same tests. Every method is async even where SQLite is synchronous.
+ */
+export interface Store {
+  readonly kind: "sqlite" | "postgres";
+  getBrief(key: BriefCacheKey): Promise<CachedBrief | undefined>;
+  putBrief(key: BriefCacheKey, result: BriefResult): Promise<void>;
+  /** Adds `amount` to a named counter for a period (e.g. a guild's daily LLM briefs) and returns the new total. */
+  incrementCounter(name: string, period: string, amount?: number): Promise<number>;
+  getCounter(name: string, period: string): Promise<number>;
+
+  addWatch(channelId: string, guildId: string, symbol: string, limit: number): Promise<AddWatchResult>;
+  removeWatch(channelId: string, symbol: string): Promise<boolean>;
+  listWatches(channelId: string): Promise<string[]>;
+
+  getChannel(channelId: string): Promise<ChannelState | undefined>;
+  setSchedule(channelId: string, guildId: string, schedule: DigestSchedule | undefined): Promise<void>;
+  pauseChannel(channelId: string, reason: string): Promise<void>;
+  resumeChannel(channelId: string): Promise<void>;
+  setLastDigestAt(channelId: string, at: string): Promise<void>;
+  /** Channels with a schedule, not paused, with their watched symbols (may be empty). */
+  listScheduledChannels(): Promise<Array<ChannelState & { schedule: DigestSchedule; symbols: string[] }>>;
+
+  /**
+   * Claims the delivery of a digest slot for a channel. A fresh slot, or one whose earlier claim
+   * expired without being marked sent (a crash mid-send), is claimed; the nonce stays the same
+   * across attempts so Discord can drop a duplicate send.
+   */
+  claimDelivery(channelId: string, slotKey: string, owner: string, leaseMs: number): Promise<ClaimResult>;
+  markDelivered(channelId: string, slotKey: string, messageIds: string[]): Promise<void>;
+  /** Records a slot as deliberately not sent (paused channel, too old to catch up). */
+  markSkipped(channelId: string, slotKey: string, reason: string): Promise<void>;
+  lastDeliveredSlot(channelId: string): Promise<string | undefined>;
+
+  getFeedState(url: string): Promise<FeedState | undefined>;
+  putFeedState(state: FeedState): Promise<void>;
+
+  /** A small JSON cache for derived results shared across channels (e.g. a ticker's daily synthesis). */
+  getCached(kind: string, key: string): Promise<string | undefined>;
+  putCached(kind: string, key: string, json: string): Promise<void>;
+
+  close(): Promise<void>;
+}
