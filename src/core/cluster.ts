@@ -1,0 +1,324 @@
+import { createHash } from "node:crypto";
+import { canonicalizeUrl, hostOf, urlIdentityKey } from "./canonical-url.ts";
+
+/** One entry of a news feed (RSS item, Atom entry), as a news-source adapter reports it. */
+export interface FeedItem {
+  title: string;
+  /** Absolute http(s) link to the story. */
+  url: string;
+  /** ISO 8601 instant. */
+  publishedAt?: string;
+  /** Plain-text teaser. */
+  summary?: string;
+  /** Outlet name: RSS <source>, else the feed's title, else the link's host. */
+  source?: string;
+  guid?: string;
+}
+
+export type TickerFeedItem = FeedItem & { ticker?: string };
+
+export interface StorySource {
+  outlet: string;
+  url: string;
+}
+
+/** One story as reported by one or more outlets. */
+export interface StoryCluster<T extends TickerFeedItem = TickerFeedItem> {
+  /** Stable hash of the representative's canonical URL. */
+  id: string;
+  /** The representative's title without an outlet suffix (" - Reuters"). */
+  title: string;
+  /** The representative's canonical URL: the earliest report. */
+  url: string;
+  publishedAt?: string;
+  /** One entry per distinct link, earliest first. */
+  sources: StorySource[];
+  /** Tickers of the items, in order of first appearance. */
+  tickers: string[];
+  /** Every input item of the story (duplicates included), earliest first, undated last. */
+  items: T[];
+}
+
+export interface ClusterOptions {
+  /** Reports further apart than this are never one story (default 24). */
+  windowHours?: number;
+  /** Title token Jaccard similarity at which two reports are one story (default 0.55). */
+  threshold?: number;
+}
+
+export const DEFAULT_CLUSTER_WINDOW_HOURS = 24;
+export const DEFAULT_TITLE_THRESHOLD = 0.55;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Groups feed items into stories: first the same link (after removing tracking parameters,
+ * scheme, "www." and parameter order), then near-identical titles within the time window.
+ * Reports of one outlet are never merged by title alone: an outlet does not publish one story
+ * twice under two links, but it does reuse titles (SEC form names, recurring columns).
+ * Clusters come newest first (by their earliest report), undated ones last.
+ */
+export function clusterStories<T extends TickerFeedItem>(
+  items: readonly T[],
+  options: ClusterOptions = {},
+): Array<StoryCluster<T>> {
+  const windowMs = (options.windowHours ?? DEFAULT_CLUSTER_WINDOW_HOURS) * HOUR_MS;
+  const threshold = options.threshold ?? DEFAULT_TITLE_THRESHOLD;
+  const groups = groupByLink(items);
+
+  const edges: Array<{ a: number; b: number; similarity: number }> = [];
+  for (let a = 0; a < groups.length; a += 1) {
+    for (let b = a + 1; b < groups.length; b += 1) {
+      const ga = groups[a] as LinkGroup<T>;
+      const gb = groups[b] as LinkGroup<T>;
+      if (!withinWindow(ga.firstMs, gb.firstMs, windowMs)) continue;
+      const similarity = maxSimilarity(ga.tokenSets, gb.tokenSets);
+      if (similarity > 0 && similarity >= threshold) edges.push({ a, b, similarity });
+    }
+  }
+  edges.sort((x, y) => y.similarity - x.similarity || x.a - y.a || x.b - y.b);
+
+  const parent = groups.map((_, index) => index);
+  const find = (index: number): number => {
+    let root = index;
+    while (parent[root] !== root) root = parent[root] as number;
+    return root;
+  };
+  const meta = groups.map((group) => ({
+    outlets: new Set(group.outletKeys),
+    minMs: group.firstMs,
+    maxMs: group.firstMs,
+  }));
+  for (const edge of edges) {
+    const ra = find(edge.a);
+    const rb = find(edge.b);
+    if (ra === rb) continue;
+    const ma = meta[ra] as ClusterMeta;
+    const mb = meta[rb] as ClusterMeta;
+    if ([...mb.outlets].some((outlet) => ma.outlets.has(outlet))) continue;
+    const minMs = minDefined(ma.minMs, mb.minMs);
+    const maxMs = maxDefined(ma.maxMs, mb.maxMs);
+    if (minMs !== undefined && maxMs !== undefined && maxMs - minMs > windowMs) continue;
+    parent[rb] = ra;
+    meta[ra] = { outlets: new Set([...ma.outlets, ...mb.outlets]), minMs, maxMs };
+  }
+
+  const members = new Map<number, Array<LinkGroup<T>>>();
+  groups.forEach((group, index) => {
+    const root = find(index);
+    const list = members.get(root);
+    if (list === undefined) members.set(root, [group]);
+    else list.push(group);
+  });
+  return [...members.values()].map(buildCluster).toSorted(newestFirst);
+}
+
+/** Items (or clusters) published strictly after `since`; undated ones are left out. */
+export function newerThan<T extends { publishedAt?: string }>(items: readonly T[], since: Date): T[] {
+  const sinceMs = since.getTime();
+  return items.filter((item) => {
+    const ms = timeOf(item);
+    return ms !== undefined && ms > sinceMs;
+  });
+}
+
+interface ClusterMeta {
+  outlets: Set<string>;
+  minMs: number | undefined;
+  maxMs: number | undefined;
+}
+
+interface LinkGroup<T extends TickerFeedItem> {
+  items: T[];
+  firstMs: number | undefined;
+  outletKeys: string[];
+  tokenSets: Array<Set<string>>;
+}
+
+function groupByLink<T extends TickerFeedItem>(items: readonly T[]): Array<LinkGroup<T>> {
+  const byKey = new Map<string, T[]>();
+  for (const item of items) {
+    const key = urlIdentityKey(item.url);
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [item]);
+    else list.push(item);
+  }
+  return [...byKey.values()].map((groupItems) => {
+    const sorted = sortByTime(groupItems);
+    const titles = new Set(sorted.map((item) => normalizedTitleKey(item)));
+    return {
+      items: sorted,
+      firstMs: sorted.map(timeOf).find((ms) => ms !== undefined),
+      outletKeys: [...new Set(sorted.map((item) => outletName(item).toLowerCase()))],
+      tokenSets: [...titles].map((title) => new Set(title.split(" ").filter((token) => token !== ""))),
+    };
+  });
+}
+
+function normalizedTitleKey(item: FeedItem): string {
+  return [...titleTokens(item.title, item.source)].join(" ");
+}
+
+function buildCluster<T extends TickerFeedItem>(groups: Array<LinkGroup<T>>): StoryCluster<T> {
+  const ordered = groups.toSorted((a, b) => compareTimes(a.firstMs, b.firstMs));
+  const items = sortByTime(ordered.flatMap((group) => group.items));
+  const representative = items[0] as T;
+  const url = canonicalizeUrl(representative.url) ?? representative.url;
+  const cluster: StoryCluster<T> = {
+    id: createHash("sha256").update(urlIdentityKey(representative.url)).digest("hex").slice(0, 16),
+    title: stripOutletSuffix(representative.title, representative.source),
+    url,
+    sources: ordered.map((group) => {
+      const first = group.items[0] as T;
+      return { outlet: outletName(first), url: canonicalizeUrl(first.url) ?? first.url };
+    }),
+    tickers: [...new Set(items.map((item) => item.ticker).filter((ticker) => ticker !== undefined))],
+    items,
+  };
+  const ms = timeOf(representative);
+  if (ms !== undefined) cluster.publishedAt = new Date(ms).toISOString();
+  return cluster;
+}
+
+function newestFirst(a: StoryCluster, b: StoryCluster): number {
+  const ta = timeOf(a);
+  const tb = timeOf(b);
+  if (ta !== tb) {
+    if (ta === undefined) return 1;
+    if (tb === undefined) return -1;
+    return tb - ta;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function outletName(item: FeedItem): string {
+  const source = item.source?.trim();
+  return source !== undefined && source !== "" ? source : (hostOf(item.url) ?? "unknown");
+}
+
+function timeOf(item: { publishedAt?: string }): number | undefined {
+  if (item.publishedAt === undefined) return undefined;
+  const ms = Date.parse(item.publishedAt);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Earlier first, undated last; stable. */
+function compareTimes(a: number | undefined, b: number | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a - b;
+}
+
+function sortByTime<T extends FeedItem>(items: readonly T[]): T[] {
+  return items.toSorted((a, b) => compareTimes(timeOf(a), timeOf(b)));
+}
+
+/** Undated reports can't be placed in time, so the window does not separate them. */
+function withinWindow(a: number | undefined, b: number | undefined, windowMs: number): boolean {
+  return a === undefined || b === undefined || Math.abs(a - b) <= windowMs;
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
+function maxSimilarity(a: ReadonlyArray<Set<string>>, b: ReadonlyArray<Set<string>>): number {
+  let best = 0;
+  for (const x of a) for (const y of b) best = Math.max(best, jaccard(x, y));
+  return best;
+}
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const token of a) if (b.has(token)) shared += 1;
+  return shared / (a.size + b.size - shared);
+}
+
+/** Token Jaccard similarity of two headlines after normalization (see `titleTokens`). */
+export function titleSimilarity(a: string, b: string): number {
+  return jaccard(titleTokens(a), titleTokens(b));
+}
+
+const SUFFIX_SEPARATOR = /\s+(?:[|–—]|-{1,2}|::)\s+/g;
+
+/**
+ * Removes a trailing outlet name (" - Reuters", " | Handelsblatt"): the outlet given, or a
+ * tail that reads like a name (at most 4 words and 40 characters, each word capitalized or a
+ * domain such as "finanzen.net") after a headline of at least 3 words. Tails that read like
+ * words of the headline stay: "SAP hebt Prognose an – Aktie steigt", "8-K - Current report".
+ */
+export function stripOutletSuffix(title: string, outlet?: string): string {
+  let text = title.trim();
+  for (let round = 0; round < 2; round += 1) {
+    const match = [...text.matchAll(SUFFIX_SEPARATOR)].at(-1);
+    if (match === undefined) break;
+    const head = text.slice(0, match.index).trim();
+    const tail = text.slice(match.index + match[0].length).trim();
+    if (!isOutletTail(head, tail, outlet)) break;
+    text = head;
+  }
+  return text;
+}
+
+const NAME_CONNECTORS: ReadonlySet<string> = new Set(["of", "the", "and", "&", "de", "der", "die", "das", "la", "le", "am"]);
+
+function isOutletTail(head: string, tail: string, outlet: string | undefined): boolean {
+  if (head === "" || tail === "") return false;
+  const lowerTail = tail.toLowerCase();
+  const lowerOutlet = outlet?.trim().toLowerCase();
+  if (lowerOutlet !== undefined && lowerOutlet !== "" && (lowerOutlet === lowerTail || lowerOutlet.includes(lowerTail))) {
+    return true;
+  }
+  const words = tail.split(/\s+/);
+  return (
+    tail.length <= 40 &&
+    words.length <= 4 &&
+    head.split(/\s+/).length >= 3 &&
+    !/[?!:]$/.test(tail) &&
+    words.every((word) => /^[\p{Lu}\p{N}]/u.test(word) || /^[\p{L}\p{N}-]+\.[a-z]{2,}$/u.test(word) || NAME_CONNECTORS.has(word))
+  );
+}
+
+const STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    // English
+    "a an the and or but of to in on at for from by with as is are was were be been being it its " +
+    "this that these those after before over into than amid about vs via will would has have had " +
+    "says said say who what why how when where which here there just " +
+    // German (umlauts already spelled out)
+    "der die das den dem des ein eine einer eines einem einen und oder aber mit von vom zu zum zur " +
+    "im am an auf aus bei fuer nach vor ueber um ist sind war waren wird werden wurde hat haben " +
+    "sich als auch noch wie so dass es er sie ihr ihre sein seine man bis gegen durch"
+  ).split(" "),
+);
+
+/**
+ * Normalized content words of a headline: outlet suffix removed, lowercase, umlauts spelled
+ * out, accents dropped, English and German stop words removed, a plural "s" trimmed.
+ */
+export function titleTokens(title: string, outlet?: string): Set<string> {
+  const text = stripOutletSuffix(title, outlet)
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/ä/g, "ae")
+    .replace(/ö/g, "oe")
+    .replace(/ü/g, "ue")
+    .replace(/ß/g, "ss")
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[’‘`]/g, "'");
+  const tokens = new Set<string>();
+  for (const match of text.matchAll(/[\p{L}\p{N}]+(?:[.'&/-][\p{L}\p{N}]+)*/gu)) {
+    let token = match[0].replace(/'s$/, "");
+    if (STOP_WORDS.has(token)) continue;
+    if (token.length >= 5 && token.endsWith("s") && !token.endsWith("ss")) token = token.slice(0, -1);
+    tokens.add(token);
+  }
+  return tokens;
+}
