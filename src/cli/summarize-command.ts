@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
 import type { App } from "../app.ts";
-import { assertLanguageCode } from "../core/summarize.ts";
 import { resolveInput } from "./inputs.ts";
 import { renderBriefText } from "./render-text.ts";
 import { UsageError } from "./usage.ts";
@@ -12,7 +11,8 @@ export async function summarizeCommand(args: string[], openApp: () => Promise<Ap
     options: { lang: { type: "string", default: "en" }, json: { type: "boolean", default: false } },
   });
   if (positionals.length !== 1) throw new UsageError("summarize takes exactly one URL, file or - (stdin).");
-  const language = assertLanguageCode(values.lang);
+  const language = values.lang.trim().toLowerCase();
+  if (!/^[a-z]{2}$/.test(language)) throw new UsageError(`--lang takes a two-letter language code (en, de, fr), not "${values.lang}".`);
   const input = await resolveInput(positionals[0] as string);
   const app = await openApp();
   const started = performance.now();

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Article } from "./article.ts";
 import type { BriefResult } from "./brief.ts";
-import { UserFacingError } from "./errors.ts";
 import { groundBrief } from "./grounding.ts";
 import type { ArticleExtractor, BriefEngine, EngineOutput, PageFetcher, TokenUsage } from "./ports.ts";
 import type { BriefCacheKey, Store } from "./store.ts";
@@ -152,12 +151,4 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
       return running;
     },
   };
-}
-
-export function assertLanguageCode(language: string): string {
-  const code = language.trim().toLowerCase();
-  if (!/^[a-z]{2}$/.test(code)) {
-    throw new UserFacingError("invalid_input", `"${language}" is not a two-letter language code (try en, de, fr).`);
-  }
-  return code;
 }
