@@ -11,6 +11,8 @@ type CommandRunner = (args: string[], openApp: () => Promise<App>) => Promise<nu
 const commands: Record<string, CommandRunner> = {
   summarize: summarizeCommand,
   extract: extractCommand,
+  digest: (args, openApp) => import("./cli/digest-command.ts").then((m) => m.digestCommand(args, openApp)),
+  "deploy-commands": (args, openApp) => import("./cli/deploy-command.ts").then((m) => m.deployCommand(args, openApp)),
 };
 
 function isParseArgsError(err: unknown): boolean {
@@ -32,8 +34,8 @@ export async function runCli(argv: string[]): Promise<number> {
   let app: App | undefined;
   const openApp = async (): Promise<App> => {
     const config = loadConfig();
-    // The CLI logs warnings and errors only unless LOG_LEVEL asks for more.
-    const logger = createLogger(config.logLevel ?? "warn");
+    // The CLI logs errors only unless LOG_LEVEL asks for more: warnings reach the user in the output itself.
+    const logger = createLogger(config.logLevel ?? "error");
     app = await createApp(config, logger);
     return app;
   };

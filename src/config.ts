@@ -77,7 +77,7 @@ const ConfigSchema = z
 export type RawConfig = z.infer<typeof ConfigSchema>;
 
 export interface Config {
-  /** Unset: the CLI logs warnings only, the bot logs info. */
+  /** Unset: the CLI logs errors only, the bot logs info. */
   logLevel?: NonNullable<RawConfig["LOG_LEVEL"]>;
   database: { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
   llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxInputTokens: number };
