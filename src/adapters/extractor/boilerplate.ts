@@ -1,0 +1,241 @@
+import { type DomElement, type DomNode, isElement, nextElement, TEXT_NODE } from "./dom.ts";
+import { BLOCK_TAGS } from "./text-blocks.ts";
+
+/** Elements that never hold article prose. */
+const CHROME_TAGS = new Set([
+  "NAV", "ASIDE", "FOOTER", "BUTTON", "SELECT", "DIALOG", "TEMPLATE", "IFRAME", "INPUT",
+  "TEXTAREA", "SVG", "FIGCAPTION", "MENU", "OBJECT", "EMBED", "CANVAS", "VIDEO", "AUDIO",
+]);
+
+const NON_TEXT_TAGS = new Set(["SCRIPT", "STYLE", "LINK", "META", "NOSCRIPT"]);
+
+const CHROME_ROLES = new Set([
+  "navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search",
+  "menu", "menubar", "toolbar", "tablist",
+]);
+
+/**
+ * Class/id word parts that mark page chrome on news sites (English and German). Matched as whole
+ * parts after splitting on separators and camelCase, so "head" never matches "ad".
+ */
+const CHROME_PARTS = new Set([
+  "ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "anzeige", "anzeigen",
+  "werbung", "sponsor", "sponsored", "promo", "promotion", "promoted",
+  "share", "sharing", "shares", "sharebar", "social", "socials", "follow",
+  "cookie", "cookies", "consent", "gdpr", "privacy", "newsletter", "newsletters", "signup",
+  "subscribe", "subscription", "abo", "login", "register", "paywall", "regwall",
+  "related", "recommended", "recommendation", "recommendations", "empfehlung", "empfehlungen",
+  "outbrain", "taboola", "plista", "trending", "popular", "mostread", "mostpopular",
+  "comment", "comments", "kommentare", "leserkommentare", "disqus", "replies",
+  "breadcrumb", "breadcrumbs", "pagination", "pager", "sidebar", "rail", "widget", "widgets",
+  "popup", "modal", "overlay", "toolbar", "tooltip", "popover", "rollover", "hovercard", "flyout", "dropdown", "skip", "nav", "navbar", "navigation", "menu",
+  "masthead", "footer", "byline", "dateline", "timestamp", "date", "dates", "datum", "meta",
+  "author", "authors", "autor", "bio", "cta", "caption", "captions", "credit", "credits",
+  "copyright", "gallery", "slideshow", "carousel", "swiper", "lightbox", "tags", "keywords", "print",
+]);
+
+/**
+ * Whole class names that hide an element from readers (screen-reader-only text, print-only
+ * copies). Responsive utility sets ("hidden md:block") show it again on wide screens.
+ */
+const INVISIBLE_CLASSES = new Set([
+  "hidden", "is-hidden", "u-hidden", "hide", "d-none", "visually-hidden", "visuallyhidden",
+  "sr-only", "screen-reader-text", "screenreader-only", "offscreen", "print-only", "visible-print",
+]);
+
+/** Substrings of a class/id that mark chrome even inside compound words ("relatedArticles"). */
+const CHROME_SUBSTRINGS = /cookie|consent|newsletter|outbrain|taboola|plista|breadcrumb|paywall|disqus|recommend|related|sidebar|socialshare|sharebar|share-?button|advertis|sponsor|caption|byline|slideshow|carousel/;
+
+/** Wrappers the chrome rules must never take out even if a class says "share" or "ad". */
+const PROTECTED_TAGS = new Set(["HTML", "BODY", "MAIN", "ARTICLE"]);
+
+/**
+ * Word parts of an element's class names and id. Utility classes with a variant prefix
+ * ("md:hidden", "print:hidden") describe styling, not what the element is, and are skipped.
+ */
+export function classParts(el: DomElement): string[] {
+  const raw = `${el.className || ""} ${el.id || ""}`;
+  if (raw.trim().length === 0) return [];
+  return raw
+    .split(/\s+/)
+    .filter((c) => !c.includes(":"))
+    .join(" ")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((p) => p.length > 0);
+}
+
+/** Embedded posts (tweets and the like) quoted by the article sit in "social" or "widget" boxes. */
+const EMBED_PARTS = new Set(["embed", "embedded", "tweet"]);
+const MEDIA_PARTS = new Set(["image", "img", "photo", "picture", "video", "gallery"]);
+
+/** The class/id part that names `el` as chrome, if any. */
+export function chromeClassMatch(el: DomElement): string | undefined {
+  const raw = `${el.className || ""} ${el.id || ""}`;
+  if (raw.trim().length === 0) return undefined;
+  const parts = classParts(el);
+  if (parts.some((p) => EMBED_PARTS.has(p)) && !parts.some((p) => MEDIA_PARTS.has(p))) return undefined;
+  for (const part of parts) if (CHROME_PARTS.has(part)) return part;
+  const classes = (el.className || "").toLowerCase().split(/\s+/);
+  if (!classes.some((c) => c.includes(":"))) for (const c of classes) if (INVISIBLE_CLASSES.has(c)) return c;
+  return CHROME_SUBSTRINGS.exec(raw.toLowerCase())?.[0];
+}
+
+/**
+ * An element named like chrome that holds more than this share of the page's prose wraps the
+ * article ("content-with-sidebar", "post has-share-buttons") and stays. Measured on the corpus:
+ * anything from 0.25 to 0.45 scores the same.
+ */
+const MAX_PROSE_SHARE = 0.35;
+
+export interface BoilerplateOptions {
+  /** Called for every element taken out, with the tag, role or class part that condemned it. */
+  onRemove?: (el: DomElement, reason: string) => void;
+}
+
+function removeAll(doomed: readonly DomElement[]): void {
+  for (const d of doomed) d.remove();
+}
+
+/** Pass 1: scripts, styles and elements that are chrome by tag, role or the hidden attribute. */
+function removeStructuralChrome(root: DomElement, options: BoilerplateOptions): void {
+  const doomed: DomElement[] = [];
+  const embeddedPosts: DomElement[] = [];
+  for (let el: DomElement | null = root.firstElementChild; el; ) {
+    let reason: string | undefined;
+    if (NON_TEXT_TAGS.has(el.tagName)) reason = "script";
+    else if (!PROTECTED_TAGS.has(el.tagName)) {
+      if (CHROME_TAGS.has(el.tagName)) reason = el.tagName;
+      else if (el.hasAttribute("hidden")) reason = "hidden";
+      else {
+        const role = el.getAttribute("role")?.toLowerCase();
+        if (role && CHROME_ROLES.has(role)) reason = `role=${role}`;
+      }
+    }
+    const remove = reason !== undefined;
+    if (!remove && el.tagName === "BLOCKQUOTE" && EMBEDDED_POST_CLASS.test(el.className || "")) embeddedPosts.push(el);
+    if (reason !== undefined) {
+      doomed.push(el);
+      if (reason !== "script") options.onRemove?.(el, reason);
+    }
+    el = nextElement(el, root, remove);
+  }
+  removeAll(doomed);
+  for (const post of embeddedPosts) keepEmbeddedPost(post);
+}
+
+/** Quoted social posts: class names the embed scripts look for. */
+const EMBEDDED_POST_CLASS = /\b(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|mastodon-embed|fb-xfbml-parse-ignore)\b/;
+
+/**
+ * A quoted post is mostly links (handles, t.co URLs) in a wrapper named "social" or "media",
+ * which content scoring takes for chrome. Keeping the words without the anchors, and the
+ * wrappers without their names, lets the post stay with the article.
+ */
+function keepEmbeddedPost(post: DomElement): void {
+  const links = post.getElementsByTagName("a");
+  const all: DomElement[] = [];
+  for (let i = 0; i < links.length; i++) {
+    const a = links[i];
+    if (a) all.push(a);
+  }
+  for (const a of all) a.replaceWith(a.textContent ?? "");
+  for (let wrapper = post.parentElement; wrapper && wrapper.children.length === 1 && !PROTECTED_TAGS.has(wrapper.tagName); wrapper = wrapper.parentElement) {
+    wrapper.removeAttribute("class");
+    wrapper.removeAttribute("id");
+  }
+}
+
+/**
+ * Prose per element: the non-link text that paragraph-level blocks hold directly (blocks of some
+ * length only), summed into every ancestor. A wrapper that holds much of the page's prose is the
+ * article, whatever its class says.
+ */
+function measureProse(root: DomElement): { prose: Map<DomElement, number>; total: number } {
+  const own = new Map<DomElement, number>();
+  const walk = (node: DomNode, block: DomElement, inLink: boolean): void => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === TEXT_NODE) {
+        if (!inLink) {
+          const len = (child.textContent ?? "").trim().length;
+          if (len > 0) own.set(block, (own.get(block) ?? 0) + len);
+        }
+      } else if (isElement(child)) {
+        walk(child, BLOCK_TAGS.has(child.tagName) ? child : block, inLink || child.tagName === "A");
+      }
+    }
+  };
+  walk(root, root, false);
+  const prose = new Map<DomElement, number>();
+  let total = 0;
+  for (const [block, len] of own) {
+    if (len < 60) continue;
+    total += len;
+    for (let a: DomElement | null = block; a && a !== root; a = a.parentElement) {
+      prose.set(a, (prose.get(a) ?? 0) + len);
+    }
+  }
+  return { prose, total };
+}
+
+/**
+ * When one <article> holds most of the page's prose, other small top-level <article>s are teasers
+ * for other stories (or comments), not parts of it.
+ */
+function teaserArticles(root: DomElement, prose: ReadonlyMap<DomElement, number>, total: number): Set<DomElement> {
+  const articles: DomElement[] = [];
+  const list = root.getElementsByTagName("article");
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    if (!a) continue;
+    let nested = false;
+    for (let p = a.parentElement; p && p !== root; p = p.parentElement) {
+      if (p.tagName === "ARTICLE") {
+        nested = true;
+        break;
+      }
+    }
+    if (!nested) articles.push(a);
+  }
+  const teasers = new Set<DomElement>();
+  if (articles.length < 2) return teasers;
+  let main = 0;
+  for (const a of articles) main = Math.max(main, prose.get(a) ?? 0);
+  if (main < total * 0.5) return teasers;
+  for (const a of articles) if ((prose.get(a) ?? 0) < main * 0.2) teasers.add(a);
+  return teasers;
+}
+
+/** Pass 2: elements whose class or id names them as chrome, unless they hold the article's prose. */
+function removeChromeByClass(root: DomElement, options: BoilerplateOptions): void {
+  const { prose, total } = measureProse(root);
+  const limit = total * MAX_PROSE_SHARE;
+  const teasers = teaserArticles(root, prose, total);
+  const doomed: DomElement[] = [];
+  for (let el: DomElement | null = root.firstElementChild; el; ) {
+    if (teasers.has(el)) {
+      doomed.push(el);
+      options.onRemove?.(el, "teaser-article");
+      el = nextElement(el, root, true);
+      continue;
+    }
+    let remove = false;
+    const match = PROTECTED_TAGS.has(el.tagName) ? undefined : chromeClassMatch(el);
+    if (match !== undefined) {
+      remove = (prose.get(el) ?? 0) <= limit;
+    }
+    if (remove && match !== undefined) {
+      doomed.push(el);
+      options.onRemove?.(el, `.${match}`);
+    }
+    el = nextElement(el, root, remove);
+  }
+  removeAll(doomed);
+}
+
+/** Removes page chrome from `root` (usually the body) before content scoring. */
+export function removeBoilerplate(root: DomElement, options: BoilerplateOptions = {}): void {
+  removeStructuralChrome(root, options);
+  removeChromeByClass(root, options);
+}

@@ -1,0 +1,77 @@
+import { Readability } from "@mozilla/readability";
+import { removeBoilerplate } from "./boilerplate.ts";
+import type { DomDocument, DomElement } from "./dom.ts";
+import { cleanBlocks } from "./postclean.ts";
+import { joinBlocks, type TextBlock, textBlocks } from "./text-blocks.ts";
+
+export interface ContentOptions {
+  /** Take page chrome out before content scoring (default true). */
+  removeChrome?: boolean;
+  /** Drop furniture lines after it (default true). */
+  cleanLines?: boolean;
+  /** Headline, so a copy of it inside the body can be dropped. */
+  title?: string;
+}
+
+export interface ExtractedContent {
+  text: string;
+  blocks: TextBlock[];
+  /** Share of the content's characters inside links, before line cleaning. */
+  linkShare: number;
+  /** Readability's title guess (from <title>, separators handled). */
+  readabilityTitle?: string;
+  /** Readability's byline guess (rel=author, itemprop, byline-like classes). */
+  readabilityByline?: string;
+  /** Byline-looking lines the line cleaning took out of the body ("Von Max Muster"). */
+  droppedBylines: string[];
+  /** Dateline-looking lines it took out ("Veröffentlicht am 12.02.2024, 14:30 Uhr"). */
+  droppedDatelines: string[];
+}
+
+/**
+ * Main text of a parsed page: chrome removal, Readability's content scoring on the rest, then
+ * the content turned into paragraph blocks and cleaned line by line. Mutates `doc`.
+ */
+export function extractContent(doc: DomDocument, options: ContentOptions = {}): ExtractedContent | undefined {
+  if (doc.body && options.removeChrome !== false) {
+    removeBoilerplate(doc.body);
+  }
+  const reader = new Readability<DomElement>(doc as unknown as ConstructorParameters<typeof Readability>[0], {
+    // The content element itself: no serializing to HTML and parsing it again.
+    serializer: (node) => node as unknown as DomElement,
+    disableJSONLD: true,
+  });
+  const parsed = reader.parse();
+  const content = parsed?.content;
+  if (!parsed || !content) return undefined;
+
+  const raw = textBlocks(content);
+  let chars = 0;
+  let linkChars = 0;
+  for (const b of raw) {
+    chars += b.text.length;
+    linkChars += b.linkChars;
+  }
+  const droppedBylines: string[] = [];
+  const droppedDatelines: string[] = [];
+  const blocks =
+    options.cleanLines === false
+      ? raw
+      : cleanBlocks(raw, {
+          ...(options.title ? { title: options.title } : {}),
+          onDrop: (block, rule) => {
+            if (rule === "byline") droppedBylines.push(block.text);
+            if (rule === "dateline") droppedDatelines.push(block.text);
+          },
+        });
+  const result: ExtractedContent = {
+    text: joinBlocks(blocks),
+    blocks,
+    linkShare: chars === 0 ? 0 : linkChars / chars,
+    droppedBylines,
+    droppedDatelines,
+  };
+  if (parsed.title) result.readabilityTitle = parsed.title;
+  if (parsed.byline) result.readabilityByline = parsed.byline;
+  return result;
+}

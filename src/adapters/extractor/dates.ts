@@ -1,0 +1,95 @@
+const MONTHS: Record<string, number> = {
+  jan: 1, january: 1, januar: 1, jänner: 1, janvier: 1,
+  feb: 2, february: 2, februar: 2, feber: 2, février: 2,
+  mar: 3, march: 3, mär: 3, märz: 3, maerz: 3, mars: 3,
+  apr: 4, april: 4, avril: 4,
+  may: 5, mai: 5,
+  jun: 6, june: 6, juni: 6, juin: 6,
+  jul: 7, july: 7, juli: 7, juillet: 7,
+  aug: 8, august: 8, août: 8,
+  sep: 9, sept: 9, september: 9, septembre: 9,
+  oct: 10, october: 10, okt: 10, oktober: 10, octobre: 10,
+  nov: 11, november: 11, novembre: 11,
+  dec: 12, december: 12, dez: 12, dezember: 12, décembre: 12,
+};
+
+const pad = (n: number): string => String(n).padStart(2, "0");
+
+function plausible(year: number, month: number, day: number): boolean {
+  const maxYear = new Date().getUTCFullYear() + 1;
+  return year >= 1990 && year <= maxYear && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+function localIso(year: number, month: number, day: number, hour?: number, minute?: number, second = 0): string | undefined {
+  if (!plausible(year, month, day)) return undefined;
+  const date = `${year}-${pad(month)}-${pad(day)}`;
+  if (hour === undefined || minute === undefined) return date;
+  if (hour > 23 || minute > 59 || second > 59) return date;
+  return `${date}T${pad(hour)}:${pad(minute)}:${pad(second)}`;
+}
+
+/**
+ * Normalizes a date as pages state it to ISO 8601: an instant in UTC when the page gives a
+ * time zone, a local date-time when it gives a time without one, else a calendar date.
+ * Returns undefined for anything implausible.
+ */
+export function normalizeDate(input: string): string | undefined {
+  const s = input.trim();
+  if (s.length === 0 || s.length > 80) return undefined;
+
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?/i.exec(s);
+  if (iso) {
+    const [, y, mo, d, h, mi, sec, zone] = iso;
+    const year = Number(y);
+    const month = Number(mo);
+    const day = Number(d);
+    if (!plausible(year, month, day)) return undefined;
+    if (h === undefined || mi === undefined) return localIso(year, month, day);
+    if (zone) {
+      const zoned = zone.toUpperCase() === "Z" ? "Z" : zone.replace(/^([+-]\d{2})(\d{2})$/, "$1:$2");
+      const parsed = new Date(`${y}-${mo}-${d}T${h}:${mi}:${sec ?? "00"}${zoned}`);
+      return Number.isNaN(parsed.getTime()) ? localIso(year, month, day) : parsed.toISOString();
+    }
+    return localIso(year, month, day, Number(h), Number(mi), Number(sec ?? 0));
+  }
+
+  const compact = /^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?$/.exec(s);
+  if (compact) {
+    const [, y, mo, d, h, mi, sec] = compact;
+    return localIso(Number(y), Number(mo), Number(d), h === undefined ? undefined : Number(h), mi === undefined ? undefined : Number(mi), Number(sec ?? 0));
+  }
+
+  // 19.11.2019, 10:48 Uhr / 19.11.2019 um 10:48
+  const dotted = /(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:\D{1,8}(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?/.exec(s);
+  if (dotted) {
+    const [, d, mo, y, h, mi, sec] = dotted;
+    return localIso(Number(y), Number(mo), Number(d), h === undefined ? undefined : Number(h), mi === undefined ? undefined : Number(mi), Number(sec ?? 0));
+  }
+
+  // RFC 2822 with a zone: Tue, 19 Nov 2019 10:48:00 GMT
+  if (/\d{1,2}:\d{2}(?::\d{2})?\s*(?:GMT|UTC|[+-]\d{4})$/i.test(s)) {
+    const parsed = Date.parse(s);
+    if (!Number.isNaN(parsed)) {
+      const date = new Date(parsed);
+      if (plausible(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())) return date.toISOString();
+    }
+  }
+
+  // 19. November 2019 / 19 Nov 2019 / November 19, 2019 (with an optional time after it)
+  const lower = s.toLowerCase();
+  const dayFirst = /(\d{1,2})\.?\s+([a-zäéû]{3,10})\.?,?\s+(\d{4})/.exec(lower);
+  const monthFirst = /([a-zäéû]{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})/.exec(lower);
+  const named = dayFirst && MONTHS[dayFirst[2] ?? ""] ? { day: dayFirst[1], month: dayFirst[2], year: dayFirst[3], end: dayFirst.index + dayFirst[0].length }
+    : monthFirst && MONTHS[monthFirst[1] ?? ""] ? { day: monthFirst[2], month: monthFirst[1], year: monthFirst[3], end: monthFirst.index + monthFirst[0].length }
+    : undefined;
+  if (named) {
+    const month = MONTHS[named.month ?? ""] ?? 0;
+    const time = /^\D{0,8}?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?/.exec(lower.slice(named.end));
+    let hour = time ? Number(time[1]) : undefined;
+    if (hour !== undefined && time?.[4] === "pm" && hour < 12) hour += 12;
+    if (hour !== undefined && time?.[4] === "am" && hour === 12) hour = 0;
+    return localIso(Number(named.year), month, Number(named.day), hour, time ? Number(time[2]) : undefined, Number(time?.[3] ?? 0));
+  }
+
+  return undefined;
+}

@@ -1,0 +1,68 @@
+import { DOMParser } from "linkedom";
+
+/**
+ * The slice of the DOM this extractor touches. The project compiles without the "dom" lib,
+ * so linkedom's documents are used through these structural types.
+ */
+export interface DomNode {
+  readonly nodeType: number;
+  readonly nodeName: string;
+  readonly parentNode: DomNode | null;
+  readonly firstChild: DomNode | null;
+  readonly nextSibling: DomNode | null;
+  textContent: string | null;
+  remove(): void;
+  replaceWith(...nodes: Array<DomNode | string>): void;
+}
+
+export interface DomElement extends DomNode {
+  readonly tagName: string;
+  readonly localName: string;
+  readonly firstElementChild: DomElement | null;
+  readonly nextElementSibling: DomElement | null;
+  readonly parentElement: DomElement | null;
+  readonly children: ArrayLike<DomElement>;
+  readonly childNodes: ArrayLike<DomNode>;
+  id: string;
+  className: string;
+  innerHTML: string;
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  getElementsByTagName(name: string): ArrayLike<DomElement>;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+}
+
+export interface DomDocument {
+  readonly documentElement: DomElement;
+  readonly body: DomElement | null;
+  readonly head: DomElement | null;
+  createElement(tag: string): DomElement;
+  getElementsByTagName(name: string): ArrayLike<DomElement>;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+}
+
+export const ELEMENT_NODE = 1;
+export const TEXT_NODE = 3;
+
+export function parseHtml(html: string): DomDocument {
+  return new DOMParser().parseFromString(html, "text/html") as unknown as DomDocument;
+}
+
+export function isElement(node: DomNode): node is DomElement {
+  return node.nodeType === ELEMENT_NODE;
+}
+
+/** Next element in document order, skipping the subtree of `el` when `skipChildren`. */
+export function nextElement(el: DomElement, root: DomElement, skipChildren = false): DomElement | null {
+  if (!skipChildren && el.firstElementChild) return el.firstElementChild;
+  let cur: DomElement | null = el;
+  while (cur && cur !== root) {
+    if (cur.nextElementSibling) return cur.nextElementSibling;
+    cur = cur.parentElement;
+  }
+  return null;
+}

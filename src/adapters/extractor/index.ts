@@ -1,0 +1,108 @@
+import type { Article } from "../../core/article.ts";
+import { UserFacingError } from "../../core/errors.ts";
+import type { ArticleExtractor } from "../../core/ports.ts";
+import { assertReadableArticle, NOT_ARTICLE_MESSAGE } from "./assess.ts";
+import { cleanByline } from "./byline.ts";
+import { normalizeDate } from "./dates.ts";
+import { extractContent } from "./content.ts";
+import { parseHtml } from "./dom.ts";
+import { articleFromText, truncate } from "./from-text.ts";
+import { resolveLanguage } from "./language.ts";
+import { type PageMetadata, readMetadata } from "./metadata.ts";
+import { wordCount } from "./postclean.ts";
+
+const EXCERPT_CHARS = 300;
+
+/** Splits "Headline | Site" or "Site - Headline" when one side is the site's name. */
+function stripSiteName(title: string, siteName: string | undefined): string {
+  if (!siteName) return title;
+  const site = siteName.toLowerCase();
+  const parts = title.split(/\s+[|–—:-]\s+|\s+[|·•]\s*/);
+  if (parts.length < 2) return title;
+  const kept = parts.filter((p) => p.trim().toLowerCase() !== site);
+  return kept.length > 0 && kept.length < parts.length ? kept.join(" - ").trim() : title;
+}
+
+/**
+ * Declared headline first; then the first <h1> unless it is only the site's logo text; then the
+ * document <title> as Readability cleans it.
+ */
+function chooseTitle(metadata: PageMetadata, readabilityTitle: string | undefined): string {
+  const heading = metadata.heading;
+  const headingIsLogo = heading !== undefined && (wordCount(heading) < 3 || heading.toLowerCase() === metadata.siteName?.toLowerCase());
+  const candidate = metadata.title ?? (heading && !headingIsLogo ? heading : undefined) ?? readabilityTitle ?? heading ?? "";
+  return stripSiteName(candidate.replace(/\s+/g, " ").trim(), metadata.siteName);
+}
+
+function chooseByline(metadata: PageMetadata, readabilityByline: string | undefined, droppedBylines: readonly string[]): string | undefined {
+  if (metadata.byline) return metadata.byline;
+  for (const candidate of [readabilityByline, ...droppedBylines]) {
+    const cleaned = candidate ? cleanByline(candidate) : undefined;
+    if (cleaned) return cleaned;
+  }
+  return undefined;
+}
+
+function firstDate(lines: readonly string[]): string | undefined {
+  for (const line of lines) {
+    const iso = normalizeDate(line);
+    if (iso) return iso;
+  }
+  return undefined;
+}
+
+function siteNameFromUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname.replace(/^www\./, "") || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function extractHtml(html: string, baseUrl?: string): Article {
+  const doc = parseHtml(html);
+  if (!doc.documentElement || !doc.body) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
+  const metadata = readMetadata(doc, baseUrl);
+  const content = extractContent(doc, metadata.title ? { title: metadata.title } : {});
+  assertReadableArticle({
+    words: content ? wordCount(content.text) : 0,
+    text: content?.text ?? "",
+    linkShare: content?.linkShare ?? 0,
+    html,
+    metadata,
+    ...(baseUrl ? { baseUrl } : {}),
+  });
+  // assertReadableArticle has thrown for a page without content; this satisfies the types.
+  if (!content) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
+
+  const article: Article = {
+    title: chooseTitle(metadata, content.readabilityTitle),
+    text: content.text,
+    language: resolveLanguage(content.text, metadata.declaredLanguage),
+  };
+  const byline = chooseByline(metadata, content.readabilityByline, content.droppedBylines);
+  if (byline) article.byline = byline;
+  const siteName = metadata.siteName ?? siteNameFromUrl(metadata.url ?? baseUrl);
+  if (siteName) article.siteName = siteName;
+  const publishedAt = metadata.publishedAt ?? firstDate(content.droppedDatelines);
+  if (publishedAt) article.publishedAt = publishedAt;
+  if (metadata.url) article.url = metadata.url;
+  const firstParagraph = content.blocks[0]?.text;
+  const excerpt = metadata.excerpt ?? firstParagraph;
+  if (excerpt) article.excerpt = truncate(excerpt, EXCERPT_CHARS);
+  if (!article.title) article.title = truncate(firstParagraph ?? "", 100);
+  return article;
+}
+
+/**
+ * Article extraction: Readability on linkedom, with page chrome removed before scoring, the
+ * content cleaned line by line after it, and metadata from JSON-LD, OpenGraph, meta tags,
+ * microdata and <time>.
+ */
+export function createArticleExtractor(): ArticleExtractor {
+  return {
+    extractHtml: (html, baseUrl) => extractHtml(html, baseUrl),
+    fromText: (text) => articleFromText(text),
+  };
+}

@@ -1,0 +1,331 @@
+import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
+import { cleanByline, cleanPersonNames } from "./byline.ts";
+import { normalizeDate } from "./dates.ts";
+
+/** What the page says about itself, gathered before any cleaning touches the DOM. */
+export interface PageMetadata {
+  /** Headline from JSON-LD, OpenGraph, Twitter card, microdata or Dublin Core. */
+  title?: string;
+  /** Text of the first <h1>. */
+  heading?: string;
+  byline?: string;
+  siteName?: string;
+  publishedAt?: string;
+  /** Declared language, primary subtag lowercase. */
+  declaredLanguage?: string;
+  url?: string;
+  excerpt?: string;
+  /** JSON-LD says an article type describes the page. */
+  hasArticleJsonLd: boolean;
+  /** og:type, lowercase. */
+  ogType?: string;
+  /** JSON-LD isAccessibleForFree is false (on the article or one of its parts). */
+  markedNotFree: boolean;
+  /** An element whose class or id names a paywall or subscriber gate. */
+  hasPaywallElement: boolean;
+}
+
+const ARTICLE_TYPES =
+  /^(?:Article|NewsArticle|AnalysisNewsArticle|AskPublicNewsArticle|BackgroundNewsArticle|OpinionNewsArticle|ReportageNewsArticle|ReviewNewsArticle|Report|SatiricalArticle|ScholarlyArticle|SocialMediaPosting|BlogPosting|LiveBlogPosting|TechArticle|LiveBlog)$/;
+
+/** Class or id of a paywall overlay or gate (not of login links that merely mention one). */
+const PAYWALL_CLASS =
+  /(?:^|[\s_-])(?:pay|reg|meter|abo|subscription|premium)-?(?:wall|gate|barrier)(?=$|\s|[_-](?:container|wrapper|overlay|box|banner|teaser|content|inline|prompt|message|cta|offer|modal)(?:$|[\s_-]))|piano-?(?:offer|paywall)|subscriber-?only|article-?locked|plus-?teaser/i;
+
+/** Class or id of the element that names the author (Readability's byline signal). */
+const BYLINE_CLASS = /byline|author|writtenby|p-author|autor/i;
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function asArray(value: Json | undefined): Json[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function typesOf(node: JsonObject): string[] {
+  return asArray(node["@type"]).filter((t): t is string => typeof t === "string").map((t) => t.replace(/^.*[/:]/, ""));
+}
+
+function firstString(value: Json | undefined): string | undefined {
+  for (const item of asArray(value)) {
+    if (typeof item === "string" && item.trim().length > 0) return item.trim();
+    if (isObject(item)) {
+      const nested = firstString(item["@value"] ?? item["name"]);
+      if (nested) return nested;
+    }
+  }
+  return undefined;
+}
+
+/** Every object in a JSON-LD document, through @graph arrays and nested arrays. */
+function flattenJsonLd(root: Json): JsonObject[] {
+  const out: JsonObject[] = [];
+  const stack: Json[] = [root];
+  while (stack.length > 0 && out.length < 200) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i] as Json);
+    } else if (isObject(node)) {
+      out.push(node);
+      const graph = node["@graph"];
+      if (graph !== undefined) stack.push(graph);
+      const main = node["mainEntity"];
+      if (isObject(main)) stack.push(main);
+    }
+  }
+  return out;
+}
+
+function parseJsonLd(text: string): Json | undefined {
+  const trimmed = text.trim().replace(/^<!--|-->$/g, "").replace(/^\s*\/\/<!\[CDATA\[|\/\/\]\]>\s*$/g, "");
+  try {
+    return JSON.parse(trimmed) as Json;
+  } catch {
+    // Some sites put raw newlines or tabs inside strings.
+    try {
+      return JSON.parse(trimmed.replace(/[\n\r\t]+/g, " ")) as Json;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function authorNames(value: Json | undefined): string[] {
+  const people: string[] = [];
+  const organizations: string[] = [];
+  for (const item of asArray(value)) {
+    if (typeof item === "string") {
+      people.push(item);
+    } else if (isObject(item)) {
+      const name = firstString(item["name"]);
+      if (!name) continue;
+      if (typesOf(item).includes("Organization")) organizations.push(name);
+      else people.push(name);
+    }
+  }
+  return people.length > 0 ? people : organizations;
+}
+
+function isFalse(value: Json | undefined): boolean {
+  return value === false || (typeof value === "string" && value.trim().toLowerCase() === "false");
+}
+
+interface JsonLdFacts {
+  title?: string;
+  authors: string[];
+  published?: string;
+  modified?: string;
+  siteName?: string;
+  language?: string;
+  url?: string;
+  description?: string;
+  isArticle: boolean;
+  notFree: boolean;
+}
+
+function readJsonLd(objects: readonly JsonObject[]): JsonLdFacts {
+  const facts: JsonLdFacts = { authors: [], isArticle: false, notFree: false };
+  let websiteName: string | undefined;
+  for (const node of objects) {
+    const types = typesOf(node);
+    if (types.includes("WebSite") && !websiteName) websiteName = firstString(node["name"]);
+    if (!types.some((t) => ARTICLE_TYPES.test(t))) continue;
+    if (facts.isArticle) {
+      // The first article object describes the page; later ones are usually related items.
+      continue;
+    }
+    facts.isArticle = true;
+    const title = firstString(node["headline"]) ?? firstString(node["name"]);
+    if (title) facts.title = title;
+    facts.authors = authorNames(node["author"] ?? node["creator"]);
+    const published = firstString(node["datePublished"]) ?? firstString(node["dateCreated"]);
+    if (published) facts.published = published;
+    const modified = firstString(node["dateModified"]);
+    if (modified) facts.modified = modified;
+    const publisher = asArray(node["publisher"]).find(isObject);
+    const publisherName = publisher ? firstString(publisher["name"]) : undefined;
+    if (publisherName) facts.siteName = publisherName;
+    const language = firstString(node["inLanguage"]);
+    if (language) facts.language = language;
+    const main = node["mainEntityOfPage"];
+    const url = firstString(node["url"]) ?? (isObject(main) ? firstString(main["@id"] ?? main["url"]) : firstString(main));
+    if (url) facts.url = url;
+    const description = firstString(node["description"]);
+    if (description) facts.description = description;
+    if (isFalse(node["isAccessibleForFree"])) facts.notFree = true;
+    for (const part of asArray(node["hasPart"])) {
+      if (isObject(part) && isFalse(part["isAccessibleForFree"])) facts.notFree = true;
+    }
+  }
+  if (!facts.siteName && websiteName) facts.siteName = websiteName;
+  return facts;
+}
+
+/** Meta tags by lowercase name/property, first value wins. */
+type MetaMap = Map<string, string>;
+
+function setOnce(map: MetaMap, key: string, value: string): void {
+  const v = value.trim();
+  if (v.length > 0 && !map.has(key)) map.set(key, v);
+}
+
+function firstMeta(meta: MetaMap, keys: readonly string[]): string | undefined {
+  for (const key of keys) {
+    const v = meta.get(key);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+const DATE_META_KEYS = [
+  "article:published_time", "og:article:published_time", "datepublished", "date", "pubdate",
+  "publishdate", "publish-date", "publish_date", "published_time", "published-date",
+  "dc.date.issued", "dc.date", "dcterms.date", "dcterms.created", "dc.date.created",
+  "sailthru.date", "parsely-pub-date", "article.published", "article_date_original",
+  "citation_publication_date", "original-publish-date", "og:published_time", "datecreated",
+];
+
+const AUTHOR_META_KEYS = ["author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl", "citation_author"];
+
+function textOf(el: DomElement): string {
+  return (el.textContent ?? "").replace(/\s+/g, " ").trim();
+}
+
+function resolveUrl(value: string | undefined, base: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = base ? new URL(value, base) : new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function primaryLanguage(tag: string | undefined): string | undefined {
+  if (!tag) return undefined;
+  const primary = /^\s*([a-zA-Z]{2,3})(?:[-_]|$|\s)/.exec(tag)?.[1]?.toLowerCase();
+  return primary && primary.length === 2 ? primary : undefined;
+}
+
+/**
+ * Reads title, byline, dates, site name, language and canonical URL from JSON-LD, OpenGraph,
+ * other meta tags, microdata and <time>, in one walk over the document.
+ */
+export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
+  const meta: MetaMap = new Map();
+  const jsonLd: JsonObject[] = [];
+  let canonical: string | undefined;
+  let firstTimeDatetime: string | undefined;
+  let itempropDate: string | undefined;
+  let itempropAuthor: string | undefined;
+  let itempropHeadline: string | undefined;
+  let relAuthor: string | undefined;
+  let classByline: string | undefined;
+  let firstH1: string | undefined;
+  let hasPaywallElement = false;
+
+  const root = doc.documentElement;
+  const htmlLang = root.getAttribute("lang") ?? root.getAttribute("xml:lang") ?? undefined;
+
+  for (let el: DomElement | null = root.firstElementChild; el; el = nextElement(el, root)) {
+    const tag = el.tagName;
+    if (tag === "META") {
+      const key = (el.getAttribute("property") ?? el.getAttribute("name") ?? el.getAttribute("itemprop") ?? el.getAttribute("http-equiv") ?? "").toLowerCase();
+      const content = el.getAttribute("content");
+      if (key && content) setOnce(meta, key, content);
+      continue;
+    }
+    if (tag === "SCRIPT") {
+      if ((el.getAttribute("type") ?? "").toLowerCase().includes("ld+json")) {
+        const parsed = parseJsonLd(el.textContent ?? "");
+        if (parsed !== undefined) jsonLd.push(...flattenJsonLd(parsed));
+      }
+      continue;
+    }
+    if (tag === "LINK") {
+      const rel = (el.getAttribute("rel") ?? "").toLowerCase();
+      if (!canonical && rel.split(/\s+/).includes("canonical")) canonical = el.getAttribute("href") ?? undefined;
+      continue;
+    }
+    if (tag === "TIME" && !firstTimeDatetime) {
+      const dt = el.getAttribute("datetime");
+      if (dt) firstTimeDatetime = dt;
+    }
+    if (tag === "H1" && firstH1 === undefined) firstH1 = textOf(el);
+    const itemprop = el.getAttribute("itemprop");
+    if (itemprop) {
+      const props = itemprop.toLowerCase().split(/\s+/);
+      if (!itempropDate && props.includes("datepublished")) {
+        itempropDate = el.getAttribute("datetime") ?? el.getAttribute("content") ?? textOf(el);
+      }
+      if (!itempropAuthor && props.includes("author")) {
+        const nameEl = el.querySelector('[itemprop~="name"]');
+        itempropAuthor = nameEl ? (nameEl.getAttribute("content") ?? textOf(nameEl)) : (el.getAttribute("content") ?? textOf(el));
+      }
+      if (!itempropHeadline && props.includes("headline")) itempropHeadline = el.getAttribute("content") ?? textOf(el);
+    }
+    if (!relAuthor && tag === "A" && (el.getAttribute("rel") ?? "").toLowerCase().split(/\s+/).includes("author")) {
+      relAuthor = textOf(el);
+    }
+    const cls = `${el.className || ""} ${el.id || ""}`;
+    if (cls.length > 1) {
+      if (!hasPaywallElement && PAYWALL_CLASS.test(cls)) hasPaywallElement = true;
+      if (!classByline && BYLINE_CLASS.test(cls)) {
+        const text = textOf(el);
+        if (text.length > 2 && text.length < 100) classByline = text;
+      }
+    }
+  }
+
+  const ld = readJsonLd(jsonLd);
+  const result: PageMetadata = { hasArticleJsonLd: ld.isArticle, markedNotFree: ld.notFree, hasPaywallElement };
+
+  const siteName = meta.get("og:site_name") ?? ld.siteName ?? meta.get("application-name");
+  if (siteName) result.siteName = siteName.trim();
+
+  const title = ld.title ?? meta.get("og:title") ?? meta.get("twitter:title") ?? itempropHeadline ?? meta.get("dc.title");
+  if (title) result.title = title.replace(/\s+/g, " ").trim();
+  if (firstH1) result.heading = firstH1;
+
+  const authorCandidates = [
+    ...(ld.authors.length > 0 ? [cleanPersonNames(ld.authors)] : []),
+    itempropAuthor,
+    firstMeta(meta, AUTHOR_META_KEYS),
+    relAuthor,
+    classByline,
+  ];
+  for (const candidate of authorCandidates) {
+    const cleaned = candidate ? cleanByline(candidate) : undefined;
+    if (cleaned) {
+      result.byline = cleaned;
+      break;
+    }
+  }
+
+  const dateCandidates = [ld.published, firstMeta(meta, DATE_META_KEYS), itempropDate, firstTimeDatetime, ld.modified, meta.get("article:modified_time")];
+  for (const candidate of dateCandidates) {
+    const iso = candidate ? normalizeDate(candidate) : undefined;
+    if (iso) {
+      result.publishedAt = iso;
+      break;
+    }
+  }
+
+  const declared = primaryLanguage(htmlLang) ?? primaryLanguage(ld.language) ?? primaryLanguage(meta.get("og:locale")) ?? primaryLanguage(meta.get("content-language")) ?? primaryLanguage(meta.get("dc.language")) ?? primaryLanguage(meta.get("language"));
+  if (declared) result.declaredLanguage = declared;
+
+  const url = resolveUrl(canonical, baseUrl) ?? resolveUrl(meta.get("og:url"), baseUrl) ?? resolveUrl(ld.url, baseUrl) ?? resolveUrl(baseUrl, undefined);
+  if (url) result.url = url;
+
+  const excerpt = meta.get("description") ?? meta.get("og:description") ?? ld.description ?? meta.get("twitter:description");
+  if (excerpt) result.excerpt = excerpt.replace(/\s+/g, " ").trim();
+
+  const ogType = meta.get("og:type");
+  if (ogType) result.ogType = ogType.toLowerCase();
+  return result;
+}
