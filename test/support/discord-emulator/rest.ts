@@ -457,8 +457,9 @@ export class RestApi {
   #followup(interaction: InteractionRecord, ctx: Ctx): Reply {
     const wait = ctx.query.get("wait") === "true";
     const original = interaction.originalId ? this.#state.messages.get(interaction.originalId) : undefined;
-    // The first follow-up after a deferral fills the "thinking…" message instead of posting anew.
-    if (original?.loading) {
+    // The first follow-up after a deferral fills the "thinking…" message instead of posting anew
+    // (unless the bot deleted it: then follow-ups are new messages).
+    if (original?.loading && !original.deleted) {
       const invalid = this.#checkNewMessage(ctx) ?? this.#applyEdit(original, ctx);
       return invalid ?? ok(wait ? this.apiMessage(original) : undefined);
     }

@@ -1,0 +1,55 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  type ChatInputCommandInteraction,
+} from "discord.js";
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
+import { checkUserLink, replyWithBrief } from "../src/discord/brief-reply.ts";
+import { LANGUAGE_CHOICES, resolveBriefLanguage } from "../src/discord/locale.ts";
+import type { ChatInputCommand, CommandContext } from "./types.ts";
+
+const data = {
+  type: ApplicationCommandType.ChatInput,
+  name: "summarize",
+  description: "Summarize a market-news article into a short brief",
+  contexts: [InteractionContextType.Guild],
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+  options: [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: "url",
+      description: "Link to the article (https://…)",
+      required: true,
+      max_length: 2048,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: "language",
+      description: "Language of the brief (default: your Discord language, else English)",
+      choices: LANGUAGE_CHOICES,
+    },
+    {
+      type: ApplicationCommandOptionType.Boolean,
+      name: "private",
+      description: "Only you see the brief",
+    },
+  ],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+function linkOf(interaction: ChatInputCommandInteraction, ctx: CommandContext): URL {
+  return checkUserLink(interaction.options.getString("url", true), ctx);
+}
+
+export const summarize: ChatInputCommand = {
+  data,
+  defer: (interaction) => (interaction.options.getBoolean("private") ? "ephemeral" : "public"),
+  validate(interaction, ctx) {
+    linkOf(interaction, ctx);
+  },
+  async execute(interaction, ctx) {
+    const language = resolveBriefLanguage(interaction.options.getString("language"), interaction.locale);
+    await replyWithBrief(interaction, ctx, linkOf(interaction, ctx), language);
+  },
+};

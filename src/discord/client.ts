@@ -1,0 +1,41 @@
+import { Client, GatewayIntentBits, Options } from "discord.js";
+import type { Config } from "../config.ts";
+
+/**
+ * The gateway client: Guilds intent only (interactions need no intent), caches limited to what
+ * the bot reads (guilds and channels, kept by discord.js itself; nothing else), and no mention
+ * ever parsed from anything it sends.
+ */
+export function createDiscordClient(discord: Config["discord"]): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    makeCache: Options.cacheWithLimits({
+      ApplicationCommandManager: 0,
+      ApplicationEmojiManager: 0,
+      AutoModerationRuleManager: 0,
+      BaseGuildEmojiManager: 0,
+      DMMessageManager: 0,
+      EntitlementManager: 0,
+      GuildBanManager: 0,
+      GuildEmojiManager: 0,
+      GuildForumThreadManager: 0,
+      GuildInviteManager: 0,
+      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+      GuildMessageManager: 0,
+      GuildScheduledEventManager: 0,
+      GuildStickerManager: 0,
+      GuildTextThreadManager: 0,
+      MessageManager: 0,
+      PresenceManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      StageInstanceManager: 0,
+      ThreadManager: 0,
+      ThreadMemberManager: 0,
+      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+      VoiceStateManager: 0,
+    }),
+    allowedMentions: { parse: [] },
+    ...(discord.apiUrl ? { rest: { api: discord.apiUrl } } : {}),
+  });
+}

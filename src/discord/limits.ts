@@ -1,0 +1,73 @@
+import { UserFacingError } from "../core/errors.ts";
+import type { Store } from "../core/store.ts";
+
+export interface LimitsConfig {
+  /** Seconds a user waits between two NEW LLM briefs; 0 disables the cooldown. */
+  cooldownS: number;
+  /** New LLM briefs per guild per UTC day; 0 means no limit. */
+  guildDailyBriefs: number;
+}
+
+export interface BriefLimits {
+  /**
+   * The Summarizer's `beforeNewLlmBrief` hook for one request: only uncached LLM briefs reach
+   * it, so cached briefs are free and never limited. Throws UserFacingError when a limit is hit.
+   */
+  hookFor(userId: string, guildId: string | null): () => Promise<void>;
+}
+
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function guildBudgetCounter(guildId: string): string {
+  return `guild-llm-briefs:${guildId}`;
+}
+
+export function createBriefLimits(store: Store, config: LimitsConfig, now: () => number = Date.now): BriefLimits {
+  const lastNewBrief = new Map<string, number>();
+  const cooldownMs = config.cooldownS * 1000;
+
+  function prune(at: number): void {
+    if (lastNewBrief.size < 1000) return;
+    for (const [user, t] of lastNewBrief) if (at - t >= cooldownMs) lastNewBrief.delete(user);
+  }
+
+  function checkCooldown(userId: string, at: number): void {
+    if (cooldownMs <= 0) return;
+    const last = lastNewBrief.get(userId);
+    if (last === undefined || at - last >= cooldownMs) return;
+    const waitS = Math.max(1, Math.ceil((cooldownMs - (at - last)) / 1000));
+    throw new UserFacingError("rate_limited", `You can summarize another new article in ${waitS} s.`);
+  }
+
+  async function spendGuildBudget(guildId: string, at: number): Promise<void> {
+    const limit = config.guildDailyBriefs;
+    if (limit <= 0) return;
+    const name = guildBudgetCounter(guildId);
+    const day = utcDay(at);
+    // Increment first so concurrent requests cannot both take the last brief.
+    const used = await store.incrementCounter(name, day, 1);
+    if (used > limit) {
+      await store.incrementCounter(name, day, -1);
+      throw new UserFacingError(
+        "budget_exhausted",
+        `This server has used its ${limit} new briefs for today; cached briefs still work. The budget resets at 00:00 UTC.`,
+      );
+    }
+  }
+
+  return {
+    hookFor(userId, guildId) {
+      return async () => {
+        const at = now();
+        checkCooldown(userId, at);
+        if (guildId !== null) await spendGuildBudget(guildId, at);
+        if (cooldownMs > 0) {
+          prune(at);
+          lastNewBrief.set(userId, at);
+        }
+      };
+    },
+  };
+}

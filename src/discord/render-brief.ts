@@ -1,0 +1,187 @@
+import type { APIEmbed, APIEmbedField } from "discord-api-types/v10";
+import type { BriefResult, PriceMove, Sentiment, Ticker } from "../core/brief.ts";
+import { escapeMarkdown, plainText } from "./escape.ts";
+
+/** Discord's embed limits (UTF-16 length is used, which never undercounts Discord's characters). */
+export const EMBED_LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footerText: 2048,
+  authorName: 256,
+  totalPerMessage: 6000,
+  embedsPerMessage: 10,
+} as const;
+
+// Budgets whose sum (with field names) stays under the 6000-character message total.
+const BUDGET = {
+  description: 2400,
+  tickers: 1000,
+  whyItMatters: 1000,
+  source: 400,
+  note: 400,
+  model: 80,
+  maxKeyPoints: 8,
+  maxTickers: 12,
+} as const;
+
+const TONE_EMOJI: Record<Sentiment, string> = { bullish: "📈", bearish: "📉", neutral: "➖" };
+const TONE_COLOR: Record<Sentiment, number> = { bullish: 0x2e9e5b, bearish: 0xd64545, neutral: 0x5865f2 };
+
+/** Characters Discord counts toward the 6000 total of one embed. */
+export function embedLength(embed: APIEmbed): number {
+  let n = (embed.title?.length ?? 0) + (embed.description?.length ?? 0);
+  n += (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
+  for (const f of embed.fields ?? []) n += f.name.length + f.value.length;
+  return n;
+}
+
+/** Only an http(s) URL the fetcher checked is ever linked, through embed.url. */
+function linkableUrl(url: string | undefined): string | undefined {
+  if (url === undefined || url.length > 2048 || /\s/.test(url)) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    return new URL(url).hostname.replace(/^www\./, "") || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function languageName(code: string): string {
+  try {
+    const name = new Intl.DisplayNames(["en"], { type: "language" }).of(code);
+    return name && name !== code ? name : code;
+  } catch {
+    return code;
+  }
+}
+
+function formatNumber(n: number, digits: number): string {
+  if (!Number.isFinite(n)) return "?";
+  return n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function formatMove(move: PriceMove): string {
+  const parts: string[] = [];
+  if (move.changePct !== null) parts.push(`${move.changePct > 0 ? "+" : ""}${formatNumber(move.changePct, 2)} %`);
+  if (move.price !== null) {
+    const currency = move.currency ? ` ${move.currency.replace(/[^A-Za-z]/g, "").slice(0, 5)}` : "";
+    parts.push(`${parts.length > 0 ? "at " : ""}${formatNumber(move.price, 2)}${currency}`);
+  }
+  return parts.join(" ");
+}
+
+function overallTone(tickers: readonly Ticker[]): Sentiment {
+  let score = 0;
+  for (const t of tickers) score += t.sentiment === "bullish" ? 1 : t.sentiment === "bearish" ? -1 : 0;
+  return score > 0 ? "bullish" : score < 0 ? "bearish" : "neutral";
+}
+
+function renderKeyPoints(result: BriefResult): string {
+  const points = result.brief.keyPoints.slice(0, BUDGET.maxKeyPoints);
+  if (points.length === 0) return "No key points.";
+  const overhead = 20; // "**8.** ", "\n> _“", "”_", "\n\n"
+  const perPoint = Math.floor(BUDGET.description / points.length) - overhead;
+  const textMax = Math.floor(perPoint * 0.55);
+  const evidenceMax = perPoint - textMax;
+  return points
+    .map((kp, i) => {
+      const text = escapeMarkdown(kp.text, textMax);
+      const evidence = escapeMarkdown(kp.evidence, evidenceMax);
+      return `**${i + 1}.** ${text}${evidence ? `\n> _“${evidence}”_` : ""}`;
+    })
+    .join("\n\n");
+}
+
+function renderTickers(tickers: readonly Ticker[]): string | undefined {
+  if (tickers.length === 0) return undefined;
+  const lines: string[] = [];
+  let used = 0;
+  const shown = tickers.slice(0, BUDGET.maxTickers);
+  const reserve = 20; // room for "…and N more"
+  for (const t of shown) {
+    const move = t.moves[0] ? ` · ${formatMove(t.moves[0])}` : "";
+    const line = `${TONE_EMOJI[t.sentiment] ?? TONE_EMOJI.neutral} **${escapeMarkdown(t.symbol, 24) || "?"}** ${escapeMarkdown(t.name, 60)}${move}`;
+    if (used + line.length + 1 > BUDGET.tickers - reserve) break;
+    lines.push(line);
+    used += line.length + 1;
+  }
+  const rest = tickers.length - lines.length;
+  if (rest > 0) lines.push(`…and ${rest} more`);
+  return lines.join("\n");
+}
+
+function renderSource(result: BriefResult): string {
+  const { source } = result;
+  const site = source.siteName ?? hostOf(source.url) ?? "Unknown site";
+  const meta = [
+    escapeMarkdown(site, 80),
+    `${escapeMarkdown(languageName(source.language), 40)} article`,
+    source.publishedAt && /^\d{4}-\d{2}-\d{2}/.test(source.publishedAt) ? `published ${source.publishedAt.slice(0, 10)}` : undefined,
+    source.language !== result.language ? `brief in ${escapeMarkdown(languageName(result.language), 40)}` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  const metaLine = meta.join(" · ");
+  const titleMax = BUDGET.source - metaLine.length - 4;
+  const title = source.title && source.title !== result.brief.headline ? escapeMarkdown(source.title, titleMax) : "";
+  return title ? `_${title}_\n${metaLine}` : metaLine;
+}
+
+function renderNote(warnings: readonly string[]): string | undefined {
+  const first = warnings[0];
+  if (first === undefined) return undefined;
+  const more = warnings.length > 1 ? ` (+${warnings.length - 1} more)` : "";
+  return `⚠️ ${escapeMarkdown(first, BUDGET.note - 4 - more.length)}${more}`;
+}
+
+function footerText(result: BriefResult): string {
+  const engine =
+    result.engine === "llm" ? `Engine: LLM (${plainText(result.model ?? "model", BUDGET.model)})` : "Extractive summary (no LLM)";
+  return `${engine} · Not investment advice`;
+}
+
+function validTimestamp(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+}
+
+/**
+ * A brief as Discord embeds. Pure; every limit is met by construction (budgets above), and all
+ * model or article text is escaped so nothing pings, links or formats as headings.
+ */
+export function renderBriefEmbeds(result: BriefResult): APIEmbed[] {
+  const tone = overallTone(result.brief.tickers);
+  const fields: APIEmbedField[] = [];
+  const tickers = renderTickers(result.brief.tickers);
+  if (tickers) fields.push({ name: "Tickers", value: tickers });
+  const why = escapeMarkdown(result.brief.whyItMatters, BUDGET.whyItMatters);
+  if (why) fields.push({ name: "Why it matters", value: why });
+  fields.push({ name: "Source", value: renderSource(result) });
+  const note = renderNote(result.warnings);
+  if (note) fields.push({ name: "Note", value: note });
+
+  const title = escapeMarkdown(result.brief.headline || result.source.title || "Brief", EMBED_LIMITS.title) || "Brief";
+  const url = linkableUrl(result.source.url);
+  const timestamp = validTimestamp(result.source.publishedAt);
+  const embed: APIEmbed = {
+    title,
+    description: renderKeyPoints(result),
+    color: TONE_COLOR[tone],
+    fields,
+    footer: { text: footerText(result) },
+    ...(url ? { url } : {}),
+    ...(timestamp ? { timestamp } : {}),
+  };
+  return [embed];
+}

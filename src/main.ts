@@ -1,0 +1,77 @@
+import { createApp } from "./app.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { createBot } from "./discord/bot.ts";
+import { startDigestScheduler, type DigestScheduler } from "./jobs/scheduler.ts";
+
+const NO_TOKEN = `marketbrief: DISCORD_TOKEN is not set, so the bot cannot connect to Discord.
+Set it in a .env file in this folder (or in the environment):
+  DISCORD_TOKEN=<your bot token>            (Discord developer portal → your application → Bot)
+  DISCORD_APPLICATION_ID=<application id>   (optional; looked up with the token when absent)
+To try briefs without Discord: npx marketbrief summarize <url>
+`;
+
+const SHUTDOWN_DRAIN_MS = 10_000;
+
+/** Returns an exit code when the bot cannot start; otherwise keeps running until a signal. */
+async function main(): Promise<number | undefined> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`marketbrief: invalid configuration:\n${err.problems.map((p) => `  - ${p}`).join("\n")}\n`);
+    return 1;
+  }
+  if (config.discord.token === undefined) {
+    process.stderr.write(NO_TOKEN);
+    return 1;
+  }
+
+  const logger = createLogger(config.logLevel ?? "info");
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
+  const app = await createApp(config, logger);
+  const bot = createBot(app);
+
+  let scheduler: DigestScheduler | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, inFlight: bot.router.inFlight }, "shutting down");
+    let code = 0;
+    try {
+      await scheduler?.stop(SHUTDOWN_DRAIN_MS);
+      await bot.stop(SHUTDOWN_DRAIN_MS);
+    } catch (err) {
+      logger.error({ err }, "error while disconnecting");
+      code = 1;
+    }
+    await app.close().catch((err: unknown) => logger.error({ err }, "error while closing the store"));
+    logger.info("stopped");
+    logger.flush();
+    process.exit(code);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+
+  try {
+    await bot.start();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    logger.fatal({ err }, "could not connect to Discord");
+    process.stderr.write(
+      code === "TokenInvalid"
+        ? "marketbrief: Discord rejected DISCORD_TOKEN; check the bot token in .env.\n"
+        : `marketbrief: could not connect to Discord: ${(err as Error).message}\n`,
+    );
+    await bot.stop(0).catch(() => {});
+    await app.close();
+    return 1;
+  }
+  scheduler = startDigestScheduler({ app, rest: bot.client.rest });
+  return undefined;
+}
+
+const code = await main();
+if (code !== undefined) process.exit(code);
