@@ -1,0 +1,519 @@
+import { createHash } from "node:crypto";
+import type { Brief } from "./brief.ts";
+import { hostOf } from "./canonical-url.ts";
+import { clusterStories, type FeedItem, type StoryCluster } from "./cluster.ts";
+import {
+  TickerSynthesisSchema,
+  type Digest,
+  type DigestBuilder,
+  type DigestRequest,
+  type DigestStory,
+  type TickerDigest,
+  type TickerSynthesis,
+} from "./digest.ts";
+import { isUserFacingError } from "./errors.ts";
+import type { SymbolDirectory, SymbolEntry } from "./ports.ts";
+import type { Store } from "./store.ts";
+import type { Summarizer } from "./summarize.ts";
+
+/**
+ * The DigestBuilder: per ticker, the items of its feeds newer than `since`, clustered across
+ * outlets into stories, each story's article summarized once (the summarizer's brief cache,
+ * keyed by canonical URL), and one synthesis per ticker per day cached in the store, so every
+ * channel following the ticker shares it and a repeat costs no model request.
+ *
+ * Undated feed items: an item without a date counts as new when the feed fetcher first saw it
+ * after `since` (its `firstSeenAt`); on a feed read for the first time every item is first seen
+ * now, so its undated items count as new (the per-ticker cap still keeps the digest short).
+ */
+
+/** A feed item with the instant this process first saw it in its feed (ISO). */
+export interface SeenFeedItem extends FeedItem {
+  firstSeenAt: string;
+}
+
+export interface FeedReadResult {
+  url: string;
+  /** Current items, or the last good ones when the feed was not fetched or failed. */
+  items: SeenFeedItem[];
+  /**
+   * fetched: a new body was parsed; not_modified: 304, stored items reused; fresh: read recently,
+   * stored items reused without a request; backoff: skipped after failures; failed: this read failed.
+   */
+  status: "fetched" | "not_modified" | "fresh" | "backoff" | "failed";
+  error?: string;
+}
+
+/** Where feeds come from (the polite feed fetcher in production). */
+export interface FeedSource {
+  fetchFeed(url: string, signal?: AbortSignal): Promise<FeedReadResult>;
+}
+
+export interface SynthesisStoryInput {
+  id: string;
+  title: string;
+  outlets: string[];
+  publishedAt?: string;
+  brief?: Brief;
+}
+
+export interface TickerSynthesisRequest {
+  symbol: string;
+  name: string;
+  /** ISO 639-1 language of the bullets. */
+  language: string;
+  stories: SynthesisStoryInput[];
+  signal?: AbortSignal;
+}
+
+export interface TickerSynthesisOutput {
+  synthesis: TickerSynthesis;
+  /** Model requests it cost (retries and the repair included). */
+  requests: number;
+}
+
+/** Writes a ticker's daily synthesis with a model. Throws (with `reason`) when it gives up. */
+export interface TickerSynthesizer {
+  readonly model: string;
+  readonly promptVersion: string;
+  synthesize(request: TickerSynthesisRequest): Promise<TickerSynthesisOutput>;
+}
+
+export interface DigestBuilderDeps {
+  symbols: SymbolDirectory;
+  store: Store;
+  summarizer: Summarizer;
+  feeds: FeedSource;
+  /** Feed URLs of a listing (the configured templates, filled in). */
+  feedUrls: (entry: SymbolEntry) => string[];
+  /** Absent: digests are headlines and links only. */
+  synthesizer?: TickerSynthesizer;
+  log?: {
+    warn(obj: object, msg?: string): void;
+    info(obj: object, msg?: string): void;
+    debug?(obj: object, msg?: string): void;
+  };
+  /** Stories kept per ticker, most covered then newest (default 5). */
+  storiesPerTicker?: number;
+  /** Feeds read at once, all hosts together (default 8); the feed source limits each host. */
+  feedConcurrency?: number;
+  /** Articles fetched and summarized at once (default 4). */
+  articleConcurrency?: number;
+  /** Articles of one host fetched and summarized at once (default 2). */
+  articlesPerHost?: number;
+  /** Least time between the starts of two article fetches on one host (default 250 ms). */
+  articleHostIntervalMs?: number;
+  /** Ticker syntheses requested at once (default 4). */
+  synthesisConcurrency?: number;
+}
+
+export const DEFAULT_STORIES_PER_TICKER = 5;
+export const SYNTHESIS_CACHE_KIND = "synthesis";
+export const HEADLINES_ONLY_WARNING = "No language model is configured: this digest is headlines and links only.";
+
+const DAY_MS = 86_400_000;
+
+/** One story's brief, shared by every ticker whose digest carries the story. */
+interface StoryWork {
+  brief?: Promise<BriefOutcome>;
+}
+
+interface TickerStory {
+  cluster: StoryCluster;
+  work: StoryWork;
+}
+
+interface BriefOutcome {
+  brief?: Brief;
+  briefError?: string;
+}
+
+export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
+  const storiesPerTicker = deps.storiesPerTicker ?? DEFAULT_STORIES_PER_TICKER;
+  const articleSlots = createKeyedLimiter({ concurrency: deps.articleConcurrency ?? 4 });
+  const articleHosts = createKeyedLimiter({
+    concurrency: deps.articlesPerHost ?? 2,
+    minIntervalMs: deps.articleHostIntervalMs ?? 250,
+  });
+  const feedSlots = createKeyedLimiter({ concurrency: deps.feedConcurrency ?? 8 });
+  const synthesisSlots = createKeyedLimiter({ concurrency: deps.synthesisConcurrency ?? 4 });
+  // Concurrent builds (several channels at once) share briefs and syntheses still running.
+  const briefsInFlight = new Map<string, Promise<BriefOutcome>>();
+  const synthesesInFlight = new Map<string, Promise<TickerSynthesis>>();
+
+  async function summarizeStory(cluster: StoryCluster, run: Run): Promise<BriefOutcome> {
+    let lastError = "The article could not be read.";
+    // The representative first; another outlet's page when it cannot be read.
+    for (const source of cluster.sources) {
+      const url = source.url;
+      const host = hostOf(url) ?? url;
+      try {
+        const outcome = await articleHosts.run(
+          host,
+          () =>
+            articleSlots.run(
+              "*",
+              () =>
+                deps.summarizer.summarize(
+                  { kind: "url", url, canonicalUrl: url },
+                  {
+                    language: run.language,
+                    ...(run.signal ? { signal: run.signal } : {}),
+                    ...(run.beforeNewLlmCall ? { beforeNewLlmBrief: run.beforeNewLlmCall } : {}),
+                  },
+                ),
+              run.signal,
+            ),
+          run.signal,
+        );
+        return { brief: outcome.result.brief };
+      } catch (err) {
+        if (run.signal?.aborted) throw run.signal.reason;
+        if (isUserFacingError(err)) {
+          lastError = err.message;
+          deps.log?.info({ url, code: err.code }, "digest story article unavailable");
+        } else {
+          lastError = "The article could not be summarized.";
+          deps.log?.warn({ err, url }, "digest story summary failed");
+        }
+      }
+    }
+    return { briefError: lastError };
+  }
+
+  function briefFor(story: TickerStory, run: Run): Promise<BriefOutcome> {
+    if (story.work.brief) return story.work.brief;
+    const key = `${story.cluster.url}|${run.language}`;
+    let running = briefsInFlight.get(key);
+    if (!running) {
+      running = summarizeStory(story.cluster, run).finally(() => briefsInFlight.delete(key));
+      briefsInFlight.set(key, running);
+    }
+    story.work.brief = running;
+    return running;
+  }
+
+  function synthesisFor(entry: SymbolEntry, stories: DigestStory[], run: Run, synthesizer: TickerSynthesizer): Promise<TickerSynthesis> {
+    const ids = stories.map((s) => s.id).toSorted().join(",");
+    const storiesHash = createHash("sha256").update(ids).digest("hex").slice(0, 16);
+    const key = [entry.symbol, run.now.toISOString().slice(0, 10), run.language, synthesizer.promptVersion, synthesizer.model, storiesHash].join("|");
+    const existing = synthesesInFlight.get(key);
+    if (existing) return existing;
+    const running = (async () => {
+      const cached = await deps.store.getCached(SYNTHESIS_CACHE_KIND, key);
+      if (cached !== undefined) {
+        const parsed = TickerSynthesisSchema.safeParse(parseJson(cached));
+        if (parsed.success) return parsed.data;
+      }
+      await run.beforeNewLlmCall?.();
+      const output = await synthesisSlots.run(
+        "*",
+        () =>
+          synthesizer.synthesize({
+            symbol: entry.symbol,
+            name: entry.name,
+            language: run.language,
+            stories: stories.map(synthesisInput),
+            ...(run.signal ? { signal: run.signal } : {}),
+          }),
+        run.signal,
+      );
+      await deps.store.putCached(SYNTHESIS_CACHE_KIND, key, JSON.stringify(output.synthesis));
+      return output.synthesis;
+    })().finally(() => synthesesInFlight.delete(key));
+    synthesesInFlight.set(key, running);
+    return running;
+  }
+
+  async function tickerDigest(entry: SymbolEntry, tickerStories: TickerStory[], run: Run): Promise<TickerDigest> {
+    const outcomes = await Promise.all(tickerStories.map((story) => briefFor(story, run)));
+    const stories = tickerStories.map((story, i) => toDigestStory(story.cluster, outcomes[i] ?? {}));
+    const headlines: TickerDigest = { symbol: entry.symbol, name: entry.name, tone: null, bullets: [], stories, mode: "headlines" };
+    const synthesizer = deps.synthesizer;
+    if (synthesizer === undefined) return headlines;
+    if (stories.length === 0) return { ...headlines, mode: "llm" };
+    if (!stories.some((story) => story.brief !== undefined)) {
+      run.warnings.push(`${entry.symbol}: none of its articles could be read, so there is no overview; headlines and links only.`);
+      return headlines;
+    }
+    try {
+      const synthesis = await synthesisFor(entry, stories, run, synthesizer);
+      return {
+        ...headlines,
+        tone: synthesis.tone,
+        bullets: synthesis.bullets,
+        stories: driversFirst(stories, synthesis.driverStoryIds),
+        mode: "llm",
+      };
+    } catch (err) {
+      if (run.signal?.aborted) throw run.signal.reason;
+      const reason = (err as { reason?: string }).reason ?? "error";
+      deps.log?.warn({ err, symbol: entry.symbol, reason }, "ticker synthesis failed");
+      run.warnings.push(`${entry.symbol}: the model could not write the overview (${reason}); headlines and links only.`);
+      return headlines;
+    }
+  }
+
+  async function build(request: DigestRequest): Promise<Digest> {
+    // A refused model call (budget) stops the rest of the build through this controller. Without
+    // a hook or a caller's signal there is nothing to abort: no signal (cheaper at scale).
+    const hook = request.beforeNewLlmCall;
+    const stop = new AbortController();
+    const signal = hook ? (request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal) : request.signal;
+    const run: Run = {
+      language: request.language,
+      now: request.now ?? new Date(),
+      ...(signal ? { signal } : {}),
+      warnings: [],
+      ...(hook
+        ? {
+            beforeNewLlmCall: async () => {
+              try {
+                await hook();
+              } catch (err) {
+                stop.abort(err);
+                throw err;
+              }
+            },
+          }
+        : {}),
+    };
+    const entries = resolveSymbols(request.symbols, deps.symbols, run.warnings);
+    if (deps.synthesizer === undefined && entries.length > 0) run.warnings.push(HEADLINES_ONLY_WARNING);
+
+    const feedsBySymbol = new Map<string, string[]>();
+    const allFeeds = new Set<string>();
+    for (const entry of entries) {
+      const urls = deps.feedUrls(entry);
+      feedsBySymbol.set(entry.symbol, urls);
+      for (const url of urls) allFeeds.add(url);
+    }
+    const feedResults = new Map<string, FeedReadResult>();
+    await Promise.all(
+      [...allFeeds].map(async (url) => {
+        feedResults.set(url, await feedSlots.run("*", () => deps.feeds.fetchFeed(url, signal), signal));
+      }),
+    );
+    const failedFeeds = [...feedResults.values()].filter((r) => r.status === "failed" || r.status === "backoff");
+    if (failedFeeds.length > 0) run.warnings.push(feedWarning(failedFeeds));
+
+    // One work item per story URL across tickers, so an article two tickers share is read once.
+    const works = new Map<string, StoryWork>();
+    const perTicker = entries.map((entry) => {
+      const fresh = (feedsBySymbol.get(entry.symbol) ?? []).flatMap((url) =>
+        (feedResults.get(url)?.items ?? []).filter((item) => isNewSince(item, request.since)),
+      );
+      const chosen = pickStories(clusterStories(fresh), storiesPerTicker);
+      const stories = chosen.map((cluster): TickerStory => {
+        let work = works.get(cluster.url);
+        if (work === undefined) {
+          work = {};
+          works.set(cluster.url, work);
+        }
+        return { cluster, work };
+      });
+      return { entry, stories };
+    });
+    // Only the chosen stories are needed from here on: let the (many) feed items go.
+    feedResults.clear();
+
+    try {
+      const tickers = await Promise.all(perTicker.map(({ entry, stories }) => tickerDigest(entry, stories, run)));
+      return {
+        generatedAt: run.now.toISOString(),
+        language: request.language,
+        since: request.since.toISOString(),
+        tickers,
+        warnings: run.warnings,
+      };
+    } catch (err) {
+      // A refusal aborted the run: report the caller's own error, not an abort.
+      if (stop.signal.aborted && !request.signal?.aborted) throw stop.signal.reason;
+      throw err;
+    }
+  }
+
+  return { build };
+}
+
+interface Run {
+  language: string;
+  now: Date;
+  signal?: AbortSignal;
+  warnings: string[];
+  beforeNewLlmCall?: () => Promise<void>;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The TickerDigests of `symbols` out of a digest built for more tickers, with their warnings. */
+export function selectTickers(digest: Digest, symbols: readonly string[]): Digest {
+  const wanted = new Set(symbols.map((s) => s.toUpperCase()));
+  const others = new Set(digest.tickers.map((t) => t.symbol).filter((s) => !wanted.has(s.toUpperCase())));
+  return {
+    ...digest,
+    tickers: digest.tickers.filter((t) => wanted.has(t.symbol.toUpperCase())),
+    warnings: digest.warnings.filter((w) => !others.has(w.slice(0, w.indexOf(": ")))),
+  };
+}
+
+function resolveSymbols(symbols: readonly string[], directory: SymbolDirectory, warnings: string[]): SymbolEntry[] {
+  const entries = new Map<string, SymbolEntry>();
+  const unknown: string[] = [];
+  for (const symbol of symbols) {
+    const entry = directory.get(symbol);
+    if (entry === undefined) unknown.push(symbol);
+    else entries.set(entry.symbol, entry);
+  }
+  if (unknown.length > 0) warnings.push(`Unknown symbol(s) left out: ${unknown.join(", ")}.`);
+  return [...entries.values()];
+}
+
+function isNewSince(item: SeenFeedItem, since: Date): boolean {
+  const at = Date.parse(item.publishedAt ?? item.firstSeenAt);
+  return !Number.isNaN(at) && at > since.getTime();
+}
+
+function timeOf(story: { publishedAt?: string }): number {
+  const ms = story.publishedAt === undefined ? Number.NaN : Date.parse(story.publishedAt);
+  return Number.isNaN(ms) ? -Infinity : ms;
+}
+
+/** The `limit` most covered stories (newest first among equals), then newest first. */
+export function pickStories<T extends { sources: unknown[]; publishedAt?: string; id: string }>(clusters: readonly T[], limit: number): T[] {
+  return clusters
+    .toSorted((a, b) => b.sources.length - a.sources.length || timeOf(b) - timeOf(a) || (a.id < b.id ? -1 : 1))
+    .slice(0, limit)
+    .toSorted((a, b) => timeOf(b) - timeOf(a) || (a.id < b.id ? -1 : 1));
+}
+
+function driversFirst(stories: DigestStory[], driverIds: readonly string[]): DigestStory[] {
+  const rank = new Map<string, number>();
+  driverIds.forEach((id, i) => {
+    if (!rank.has(id)) rank.set(id, i);
+  });
+  return stories
+    .map((story, index) => ({ story, index }))
+    .toSorted((a, b) => (rank.get(a.story.id) ?? Infinity) - (rank.get(b.story.id) ?? Infinity) || a.index - b.index)
+    .map(({ story }) => story);
+}
+
+function toDigestStory(cluster: StoryCluster, outcome: BriefOutcome): DigestStory {
+  const story: DigestStory = {
+    id: cluster.id,
+    title: cluster.title,
+    url: cluster.url,
+    sources: cluster.sources.map((s) => ({ outlet: s.outlet, url: s.url })),
+  };
+  if (cluster.publishedAt !== undefined) story.publishedAt = cluster.publishedAt;
+  if (outcome.brief !== undefined) story.brief = outcome.brief;
+  if (outcome.briefError !== undefined) story.briefError = outcome.briefError;
+  return story;
+}
+
+function synthesisInput(story: DigestStory): SynthesisStoryInput {
+  const input: SynthesisStoryInput = { id: story.id, title: story.title, outlets: story.sources.map((s) => s.outlet) };
+  if (story.publishedAt !== undefined) input.publishedAt = story.publishedAt;
+  if (story.brief !== undefined) input.brief = story.brief;
+  return input;
+}
+
+function feedWarning(failed: readonly FeedReadResult[]): string {
+  const hosts = [...new Set(failed.map((r) => hostOf(r.url) ?? r.url))];
+  const shown = hosts.slice(0, 3).join(", ") + (hosts.length > 3 ? ` and ${hosts.length - 3} more` : "");
+  const first = failed[0]?.error;
+  return `${failed.length} news feed(s) could not be read (${shown})${first ? `: ${first}` : ""}; stories from them may be missing.`;
+}
+
+/** `since` for a digest: the channel's last digest, else 24 hours before `now`. */
+export function digestSince(lastDigestAt: string | undefined, now: Date = new Date()): Date {
+  const last = lastDigestAt === undefined ? Number.NaN : Date.parse(lastDigestAt);
+  return Number.isNaN(last) ? new Date(now.getTime() - DAY_MS) : new Date(last);
+}
+
+export interface KeyedLimiterOptions {
+  /** Tasks running at once per key. */
+  concurrency: number;
+  /** Least time between the starts of two tasks of one key (default 0). */
+  minIntervalMs?: number;
+}
+
+/** Runs tasks with a concurrency limit and a start interval per key (a host, or "*" for all). */
+export interface KeyedLimiter {
+  run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
+interface KeyState {
+  active: number;
+  nextStartMs: number;
+  queue: Array<{ start: () => void; cancel: (reason: unknown) => void }>;
+  timer?: NodeJS.Timeout;
+}
+
+export function createKeyedLimiter(options: KeyedLimiterOptions): KeyedLimiter {
+  const concurrency = Math.max(1, Math.floor(options.concurrency));
+  const interval = Math.max(0, options.minIntervalMs ?? 0);
+  const keys = new Map<string, KeyState>();
+
+  function pump(key: string, state: KeyState): void {
+    while (state.active < concurrency && state.queue.length > 0) {
+      const wait = state.nextStartMs - Date.now();
+      if (interval > 0 && wait > 0) {
+        state.timer ??= setTimeout(() => {
+          delete state.timer;
+          pump(key, state);
+        }, wait);
+        return;
+      }
+      const next = state.queue.shift();
+      if (next === undefined) break;
+      state.active += 1;
+      state.nextStartMs = Date.now() + interval;
+      next.start();
+    }
+    if (state.active === 0 && state.queue.length === 0 && state.timer === undefined && Date.now() >= state.nextStartMs) {
+      keys.delete(key);
+    }
+  }
+
+  return {
+    async run(key, task, signal) {
+      signal?.throwIfAborted();
+      let state = keys.get(key);
+      if (state === undefined) {
+        state = { active: 0, nextStartMs: 0, queue: [] };
+        keys.set(key, state);
+      }
+      const current = state;
+      await new Promise<void>((resolve, reject) => {
+        const waiter = {
+          start: () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+          },
+          cancel: reject,
+        };
+        const onAbort = () => {
+          const index = current.queue.indexOf(waiter);
+          if (index >= 0) current.queue.splice(index, 1);
+          reject(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        current.queue.push(waiter);
+        pump(key, current);
+      });
+      try {
+        return await task();
+      } finally {
+        current.active -= 1;
+        pump(key, current);
+      }
+    },
+  };
+}
