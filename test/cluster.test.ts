@@ -79,10 +79,10 @@ describe("clusterStories", () => {
     expect(story).toBeDefined();
     expect(story).toMatchObject({
       title: "Alibaba shares jump after cloud revenue beats estimates",
-      url: "https://www.reuters.com/markets/asia/alibaba-cloud-2026-02-19",
+      url: "https://www.reuters.com/markets/asia/alibaba-cloud-2026-02-19/",
       publishedAt: at(0),
       sources: [
-        { outlet: "Reuters", url: "https://www.reuters.com/markets/asia/alibaba-cloud-2026-02-19" },
+        { outlet: "Reuters", url: "https://www.reuters.com/markets/asia/alibaba-cloud-2026-02-19/" },
         { outlet: "Bloomberg", url: "https://www.bloomberg.com/news/articles/2026-02-19/alibaba-cloud" },
       ],
       tickers: ["BABA", "9988.HK"],
@@ -225,10 +225,10 @@ describe("title normalization", () => {
 });
 
 describe("canonical URLs", () => {
-  it("drops fragments and tracking parameters, keeps the rest in order", () => {
+  it("drops fragments and tracking parameters, keeps the rest (and the path) as they are", () => {
     expect(
       canonicalizeUrl("https://WWW.Example.com:443/News/Story/?b=2&utm_source=x&a=1&fbclid=f&gclid=g&.tsrc=rss&ocid=o&guccounter=1#top"),
-    ).toBe("https://www.example.com/News/Story?b=2&a=1");
+    ).toBe("https://www.example.com/News/Story/?b=2&a=1");
     expect(canonicalizeUrl("https://example.com/?utm_campaign=x")).toBe("https://example.com/");
     expect(canonicalizeUrl("mailto:news@example.com")).toBeUndefined();
     expect(canonicalizeUrl("not a url")).toBeUndefined();

@@ -7,7 +7,8 @@ export const USAGE = `Usage: marketbrief <command> [options]
 Commands:
   summarize <url|file|->  [--lang xx] [--json]     brief of one article (file: HTML or plain text; -: stdin)
   extract <url|file>...   [--base-url URL] [--json] extracted article(s); with --json one object per line
-  digest --ticker SYM [--ticker SYM...] [--json]    today's digest for tickers, without Discord
+  digest --ticker SYM [--ticker SYM...] [--lang xx] [--since ISO|24h] [--json]
+                                                     today's digest for tickers, without Discord
   deploy-commands [--guild ID]                       register the bot's slash commands with Discord
 
 Environment: see .env.example (OPENAI_BASE_URL / OPENAI_API_KEY enable the LLM engine).`;

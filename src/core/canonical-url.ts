@@ -1,7 +1,6 @@
 /**
- * URL normalization for story de-duplication. Lives in core (pure, no adapters); the fetch
- * adapter's `canonicalizeUrl` follows the same rules and could import this module instead of
- * keeping its own parameter list.
+ * URL normalization: the one canonical form used as the brief cache key (by /summarize, the CLI
+ * and digests alike) and for story de-duplication. Pure; the fetch adapter re-exports it.
  */
 
 /** Query parameters that only track the click and never select content. */
@@ -76,10 +75,10 @@ function keptPairs(url: URL): string[] {
 }
 
 /**
- * A clean, still-working link: no fragment, no tracking parameters, no trailing slash on a
- * non-root path. Host case, default ports and percent-encoding are normalized by the WHATWG
- * parser; the order of the remaining parameters is kept (some servers care).
- * Returns undefined for anything that is not an absolute http(s) URL.
+ * A clean, still-working link: no fragment, no tracking parameters. Host case, default ports
+ * and percent-encoding are normalized by the WHATWG parser; the remaining parameters keep their
+ * exact encoding and order (some servers care), and the path is left alone (a trailing slash can
+ * matter to a server). Returns undefined for anything that is not an absolute http(s) URL.
  */
 export function canonicalizeUrl(input: string): string | undefined {
   const url = parseHttpUrl(input);
@@ -87,14 +86,14 @@ export function canonicalizeUrl(input: string): string | undefined {
   url.hash = "";
   const kept = keptPairs(url);
   url.search = kept.length === 0 ? "" : `?${kept.join("&")}`;
-  if (url.pathname.length > 1 && url.pathname.endsWith("/")) url.pathname = url.pathname.replace(/\/+$/, "");
   return url.href;
 }
 
 /**
  * Identity of a story link for de-duplication only (never for linking): the canonical URL
- * without scheme and leading "www.", with the remaining parameters sorted, so the same article
- * reached over http and https, with and without "www." and with shuffled parameters is one key.
+ * without scheme, leading "www." and trailing slash, with the remaining parameters sorted, so the
+ * same article reached over http and https, with and without "www." and with shuffled parameters
+ * is one key.
  * Falls back to the trimmed input for a string that is not an http(s) URL.
  */
 export function urlIdentityKey(input: string): string {
@@ -103,7 +102,8 @@ export function urlIdentityKey(input: string): string {
   const url = new URL(canonical);
   const params = keptPairs(url).toSorted();
   const host = url.host.replace(/^www\./, "");
-  return `${host}${url.pathname}${params.length === 0 ? "" : `?${params.join("&")}`}`;
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+  return `${host}${path}${params.length === 0 ? "" : `?${params.join("&")}`}`;
 }
 
 /** Host without "www.", or undefined for a non-http(s) input. */

@@ -1,51 +1,11 @@
+import { canonicalizeUrl as canonicalUrlOf, isTrackingParam } from "../../core/canonical-url.ts";
 import { UserFacingError } from "../../core/errors.ts";
+
+export { isTrackingParam };
 
 /** Longest URL accepted; longer ones are almost always pasted garbage. */
 export const MAX_URL_LENGTH = 2048;
 
-/** Query parameters that only track the click and never select content. */
-const TRACKING_PARAMS: ReadonlySet<string> = new Set([
-  "fbclid",
-  "gclid",
-  "dclid",
-  "gbraid",
-  "wbraid",
-  "msclkid",
-  "yclid",
-  "twclid",
-  "ttclid",
-  "li_fat_id",
-  "igshid",
-  "mc_cid",
-  "mc_eid",
-  "ocid",
-  ".tsrc",
-  "_ga",
-  "_gl",
-  "_hsenc",
-  "_hsmi",
-  "mkt_tok",
-  "wt_mc", // Webtrekk, common on German news sites
-  "wt_zmc",
-  "cmpid",
-  "ns_source",
-  "ns_mchannel",
-  "ns_campaign",
-  "ns_linkname",
-  "ns_fee",
-  "xing_share",
-  "ref_src",
-  "ref_url",
-  "spm",
-  "guccounter",
-  "guce_referrer",
-  "guce_referrer_sig",
-]);
-
-export function isTrackingParam(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower.startsWith("utm_") || TRACKING_PARAMS.has(lower);
-}
 
 /**
  * Checks a URL the fetcher is about to request (the user's link or a redirect target):
@@ -93,28 +53,10 @@ export function parseUserUrl(input: string): URL {
   return assertFetchableUrl(url);
 }
 
-/**
- * A stable form of a link for caching and de-duplication: no fragment, no tracking
- * parameters, no empty query. Host case, default ports and percent-encoding are already
- * normalized by the WHATWG parser; the order of the remaining parameters is kept.
- */
+/** The canonical form of an already validated http(s) link (see core/canonical-url.ts). */
 export function canonicalizeUrl(input: string | URL): string {
-  const url = new URL(typeof input === "string" ? input : input.href);
-  url.hash = "";
-  // Filter the raw pairs so the kept ones keep their exact encoding ("%20" stays "%20").
-  const pairs = url.search.replace(/^\?/, "").split("&").filter((pair) => pair !== "");
-  const kept = pairs.filter((pair) => !isTrackingParam(decodeParamName(pair)));
-  url.search = kept.length === 0 ? "" : `?${kept.join("&")}`;
-  return url.href;
-}
-
-function decodeParamName(pair: string): string {
-  const name = pair.split("=", 1)[0] ?? "";
-  try {
-    return decodeURIComponent(name.replace(/\+/g, " "));
-  } catch {
-    return name;
-  }
+  const href = typeof input === "string" ? input : input.href;
+  return canonicalUrlOf(href) ?? href;
 }
 
 /** The host as Node's net layer sees it: IPv6 literals without their brackets. */

@@ -43,7 +43,7 @@ export function migrateSqlite(db: DatabaseSync, migrations: readonly string[] = 
 export function openSqliteStore(path: string): SqliteStore {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
   migrateSqlite(db);
 
   const getBrief = db.prepare(
