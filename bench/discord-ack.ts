@@ -5,12 +5,16 @@
  * - ack latency: emulator's INTERACTION_CREATE send → the bot's accepted defer callback, over
  *   sequential /summarize interactions (cached article, so the run measures the bot, not the model)
  *   and over bursts of concurrent ones.
- * - RSS: /proc/<pid>/status VmRSS of the bot after a forced GC, once idle right after connecting
- *   and once after the interactions.
+ * - RSS: /proc/<pid>/status VmRSS of the bot after a forced GC: idle right after connecting, after
+ *   the first /summarize (a new article: extractor and OpenAI SDK loaded), after all the
+ *   interactions, and after /watch autocompletes (the symbol directory loaded on first lookup).
+ * - first use: how long the first /summarize and the first autocomplete take, loads included.
+ *
+ * The bot runs with the Node flags of `npm start` (package.json "start"), as users run it.
  *
  *   npx node bench/discord-ack.ts            # prints a table
- *   BENCH_NODE_FLAGS="--max-semi-space-size=1" BENCH_SYMBOLS_PATH=tiny.csv npx node bench/discord-ack.ts
- *                                            # memory experiments: V8 flags, a minimal symbol directory
+ *   BENCH_NODE_FLAGS="" BENCH_SYMBOLS_PATH=tiny.csv npx node bench/discord-ack.ts
+ *                                            # memory experiments: other V8 flags ("" = none), a minimal symbol directory
  *   import { runDiscordBench } from "./discord-ack.ts"
  */
 import { spawn } from "node:child_process";
@@ -24,14 +28,7 @@ import { deployCommands } from "../src/discord/deploy.ts";
 import { startDiscordEmulator, type InteractionHandle } from "../test/support/discord-emulator/index.ts";
 import { startTestServer } from "../test/support/http-server.ts";
 import { startOpenAiServer } from "../test/support/openai-server.ts";
-
-export interface Row {
-  metric: string;
-  value: number;
-  unit: string;
-  target: string;
-  pass: boolean | "";
-}
+import { formatRows, type BenchRow } from "./lib/table.ts";
 
 export interface DiscordBenchOptions {
   /** Sequential interactions measured (default 200). */
@@ -39,7 +36,7 @@ export interface DiscordBenchOptions {
   /** Concurrent interactions per burst, and bursts (default 4 bursts of 25). */
   burstSize?: number;
   bursts?: number;
-  /** Extra Node flags for the bot process (e.g. ["--max-semi-space-size=1"]). */
+  /** Node flags for the bot process (default: those of the package's "start" script). */
   nodeFlags?: string[];
   /** SYMBOLS_PATH for the bot (e.g. a tiny CSV, to measure the bot without the shipped directory). */
   symbolsPath?: string;
@@ -48,6 +45,7 @@ export interface DiscordBenchOptions {
 }
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+const PACKAGE_JSON = new URL("../package.json", import.meta.url);
 const ARTICLE = readFileSync(new URL("../test/fixtures/discord/article.html", import.meta.url), "utf8");
 // Lets the bench force a full GC in the bot before reading its RSS.
 const GC_HOOK = 'data:text/javascript,process.on("SIGUSR2",()=>globalThis.gc?.())';
@@ -62,6 +60,13 @@ function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
   return Math.round((kb / 1024) * 10) / 10;
+}
+
+/** The flags between `node` and the script in the package's "start" script: what `npm start` runs. */
+export function startScriptNodeFlags(): string[] {
+  const start = (JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { scripts?: Record<string, string> }).scripts?.["start"] ?? "";
+  const words = start.trim().split(/\s+/);
+  return words[0] === "node" ? words.slice(1).filter((w) => w.startsWith("-")) : [];
 }
 
 async function rssAfterGc(pid: number): Promise<number> {
@@ -79,20 +84,21 @@ async function settle(h: InteractionHandle): Promise<number> {
   return h.ackLatencyMs ?? Number.NaN;
 }
 
-function row(metric: string, value: number, unit: string, target = "", limit?: number): Row {
+function row(metric: string, value: number, unit: string, target = "", limit?: number): BenchRow {
   return { metric, value, unit, target, pass: limit === undefined ? "" : value < limit };
 }
 
-export async function runDiscordBench(options: DiscordBenchOptions = {}): Promise<Row[]> {
+export async function runDiscordBench(options: DiscordBenchOptions = {}): Promise<BenchRow[]> {
   const interactions = options.interactions ?? 200;
   const burstSize = options.burstSize ?? 25;
   const bursts = options.bursts ?? 4;
+  const nodeFlags = options.nodeFlags ?? startScriptNodeFlags();
   const dir = mkdtempSync(join(tmpdir(), "marketbrief-ack-bench-"));
   const web = await startTestServer({ "/article": { headers: { "content-type": "text/html; charset=utf-8" }, body: ARTICLE } });
   const llm = await startOpenAiServer();
   const emu = await startDiscordEmulator({ rateLimit: { limit: 100_000, windowMs: 1000 } });
   let stderrTail = "";
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), "--expose-gc", `--import=${GC_HOOK}`, MAIN], {
+  const child = spawn(process.execPath, [...nodeFlags, "--expose-gc", `--import=${GC_HOOK}`, MAIN], {
     cwd: dir,
     stdio: ["ignore", "ignore", "pipe"],
     env: {
@@ -126,8 +132,13 @@ export async function runDiscordBench(options: DiscordBenchOptions = {}): Promis
     const pid = child.pid as number;
     const idleRss = await rssAfterGc(pid);
 
-    // Warm-up: the first brief costs a model call and fills the cache; JIT warms up too.
-    for (let i = 0; i < 5; i++) await settle(dispatch(i));
+    // The first brief loads the extractor and the OpenAI SDK, costs a model call and fills the cache.
+    const firstStarted = performance.now();
+    const firstAck = await settle(dispatch(0));
+    const firstMs = performance.now() - firstStarted;
+    const firstRss = await rssAfterGc(pid);
+    // Warm-up: JIT.
+    for (let i = 1; i < 5; i++) await settle(dispatch(i));
 
     const sequential: number[] = [];
     for (let i = 0; i < interactions; i++) sequential.push(await settle(dispatch(1000 + i)));
@@ -139,6 +150,19 @@ export async function runDiscordBench(options: DiscordBenchOptions = {}): Promis
     }
     const busyRss = await rssAfterGc(pid);
 
+    // Autocomplete: the first lookup loads the symbol directory (name prefix, then a typo: fuzzy).
+    const complete = async (ticker: string) => {
+      const started = performance.now();
+      const h = emu.dispatchAutocomplete({ name: "watch", subcommand: "add", options: { ticker }, focused: "ticker" });
+      await h.waitForAck(10_000);
+      if (!h.autocompleteChoices?.length) throw new Error(`no autocomplete choices for "${ticker}"`);
+      return performance.now() - started;
+    };
+    const firstComplete = await complete("alibab");
+    const completions: number[] = [];
+    for (const ticker of ["tencnt", "sap", "9988", "deutsche bank", "microsfot", "xiaomi", "nvid", "baba", "merc"]) completions.push(await complete(ticker));
+    const symbolsRss = await rssAfterGc(pid);
+
     const seq = sequential.toSorted((a, b) => a - b);
     const bur = burst.toSorted((a, b) => a - b);
     return [
@@ -147,8 +171,15 @@ export async function runDiscordBench(options: DiscordBenchOptions = {}): Promis
       row(`ack latency max (${interactions} sequential)`, seq.at(-1) ?? Number.NaN, "ms"),
       row(`ack latency p50 (${bursts}×${burstSize} concurrent)`, percentile(bur, 50), "ms"),
       row(`ack latency p99 (${bursts}×${burstSize} concurrent)`, percentile(bur, 99), "ms", "< 100", 100),
+      { metric: "bot node flags", value: nodeFlags.join(" ") || "(none)", unit: "", target: "", pass: "" },
       row("idle RSS after connect, after GC", idleRss, "MB", "< 120", 120),
+      row("first /summarize (new article, loads extractor + SDK): ack", firstAck, "ms", "< 100", 100),
+      row("first /summarize: brief posted", Math.round(firstMs), "ms"),
+      row("RSS after first /summarize, after GC", firstRss, "MB"),
       row(`RSS after ${interactions + bursts * burstSize + 5} interactions, after GC`, busyRss, "MB", "< 120", 120),
+      row("first /watch autocomplete (loads the symbol directory)", Math.round(firstComplete), "ms", "< 3000", 3000),
+      row("later /watch autocompletes, max of 9", Math.round(Math.max(...completions)), "ms"),
+      row("RSS after autocompletes (symbol directory loaded), after GC", symbolsRss, "MB"),
     ];
   } finally {
     if (child.exitCode === null) child.kill("SIGTERM");
@@ -159,14 +190,6 @@ export async function runDiscordBench(options: DiscordBenchOptions = {}): Promis
     await web.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-export function formatRows(rows: readonly Row[]): string {
-  const header = ["metric", "value", "unit", "target", "pass"];
-  const cells = rows.map((r) => [r.metric, String(r.value), r.unit, r.target, r.pass === "" ? "" : r.pass ? "yes" : "NO"]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] as number)).join("  ");
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

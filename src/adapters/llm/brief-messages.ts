@@ -22,21 +22,30 @@ const FENCE_TAG = /<\s*\/?\s*(?:article|metadata)\b[^>]*>/gi;
 
 /** Removes our fence tags from untrusted text so it cannot close its block and pose as instructions. */
 export function neutralizeFences(text: string): string {
+  return removeTags(text, FENCE_TAG);
+}
+
+/** Every match of a global `tag` pattern removed, repeatedly: removing one must not assemble another ("<arti<article>cle>"). */
+export function removeTags(text: string, tag: RegExp): string {
   let previous: string;
   let current = text;
-  // Repeat: removing one tag must not assemble another ("<arti<article>cle>").
   do {
     previous = current;
-    current = current.replace(FENCE_TAG, " ");
+    current = current.replace(tag, " ");
   } while (current !== previous);
   return current;
 }
 
+/** Whitespace collapsed to one line, cut to `maxChars` with an ellipsis. */
+export function oneLine(text: string, maxChars: number): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > maxChars ? `${line.slice(0, maxChars)}…` : line;
+}
+
 function metadataValue(value: string | undefined, maxChars: number): string {
   if (value === undefined) return "unknown";
-  const oneLine = neutralizeFences(value).replace(/\s+/g, " ").trim();
-  if (oneLine === "") return "unknown";
-  return oneLine.length > maxChars ? `${oneLine.slice(0, maxChars)}…` : oneLine;
+  const line = oneLine(neutralizeFences(value), maxChars);
+  return line === "" ? "unknown" : line;
 }
 
 export interface BriefMessages {
@@ -77,22 +86,4 @@ export function buildBriefMessages(
     shortened: budgeted.shortened,
     articleTokens: budgeted.estimatedTokens,
   };
-}
-
-const MAX_REPLAYED_CHARS = 8_000;
-
-/** Follow-up asking for a corrected answer, with the model's own invalid output for context. */
-export function repairMessages(prompt: Prompt, invalidOutput: string | undefined, problem: string): ChatCompletionMessageParam[] {
-  const ask: ChatCompletionMessageParam = {
-    role: "user",
-    content: renderPrompt(promptSection(prompt, "repair"), { problem }),
-  };
-  if (invalidOutput === undefined || invalidOutput.trim() === "") return [ask];
-  const replayed = invalidOutput.length > MAX_REPLAYED_CHARS ? invalidOutput.slice(0, MAX_REPLAYED_CHARS) : invalidOutput;
-  return [{ role: "assistant", content: replayed }, ask];
-}
-
-/** Follow-up after a truncated answer: its partial output is not replayed (it would only cost tokens). */
-export function truncatedMessages(prompt: Prompt): ChatCompletionMessageParam[] {
-  return [{ role: "user", content: promptSection(prompt, "truncated") }];
 }

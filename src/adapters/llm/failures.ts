@@ -1,12 +1,4 @@
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  ContentFilterFinishReasonError,
-  LengthFinishReasonError,
-} from "openai/error";
-import { z } from "zod";
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai/error";
 import type { LlmFailureReason } from "./llm-error.ts";
 
 /** What one failed model request means for the retry loop. */
@@ -19,22 +11,14 @@ export type AttemptFailure =
   | { kind: "fatal"; reason: LlmFailureReason; message: string; status?: number };
 
 /**
- * Maps an error from `client.chat.completions.parse` to a failure kind; undefined for errors
+ * Maps an error from `client.chat.completions.create` to a failure kind; undefined for errors
  * that are bugs rather than expected failures. `timedOut` says whether our own per-request
  * deadline fired (the SDK reports that as a user abort).
  */
 export function classifyFailure(err: unknown, context: { timedOut: boolean; model: string; timeoutMs: number }): AttemptFailure | undefined {
-  if (err instanceof ContentFilterFinishReasonError) {
-    return { kind: "fatal", reason: "refusal", message: "The model's content filter stopped the brief" };
-  }
-  if (err instanceof LengthFinishReasonError) {
-    return { kind: "output", reason: "truncated", problem: "the answer was cut off at the output length limit" };
-  }
+  // A 2xx whose JSON body does not parse.
   if (err instanceof SyntaxError) {
     return { kind: "output", reason: "invalid_output", problem: "the answer is not valid JSON" };
-  }
-  if (err instanceof z.ZodError) {
-    return { kind: "output", reason: "invalid_output", problem: `the JSON does not match the schema:\n${z.prettifyError(err)}` };
   }
   const timeout = { kind: "transient", reason: "timeout", message: `The model did not answer within ${context.timeoutMs} ms` } as const;
   if (err instanceof APIUserAbortError) return context.timedOut ? timeout : undefined;

@@ -1,12 +1,12 @@
-import { OpenAI, type ClientOptions } from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { Brief } from "../../core/brief.ts";
 import type { SynthesisStoryInput, TickerSynthesizer, TickerSynthesisRequest } from "../../core/digest-builder.ts";
 import { TickerSynthesisSchema } from "../../core/digest.ts";
 import { loadPrompt, promptSection, renderPrompt, type Prompt } from "../../core/prompt.ts";
 import type { Logger } from "../../logger.ts";
-import { languageName } from "./brief-messages.ts";
-import { requestStructured } from "./structured-request.ts";
+import { languageName, oneLine, removeTags } from "./brief-messages.ts";
+import { createLlmClient } from "./client.ts";
+import { promptFollowUps, requestStructured } from "./structured-request.ts";
 
 export interface OpenAiSynthesizerOptions {
   apiKey: string;
@@ -30,13 +30,8 @@ const FIELD_CHARS = 400;
  */
 export function createOpenAiSynthesizer(options: OpenAiSynthesizerOptions): TickerSynthesizer {
   const prompt = options.prompt ?? loadPrompt("digest");
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    maxRetries: 0,
-    timeout: options.timeoutMs,
-    ...(options.logger !== undefined ? { logger: sdkLogger(options.logger) } : { logLevel: "off" as const }),
-    ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
-  });
+  const followUps = promptFollowUps(prompt);
+  const client = createLlmClient(options);
 
   async function synthesize(request: TickerSynthesisRequest) {
     const answer = await requestStructured({
@@ -46,8 +41,7 @@ export function createOpenAiSynthesizer(options: OpenAiSynthesizerOptions): Tick
       schema: TickerSynthesisSchema,
       schemaName: SYNTHESIS_SCHEMA_NAME,
       messages: synthesisMessages(prompt, request),
-      repairMessage: (problem) => renderPrompt(promptSection(prompt, "repair"), { problem }),
-      truncatedMessage: () => promptSection(prompt, "truncated"),
+      ...followUps,
       task: "ticker synthesis",
       ...(request.signal ? { signal: request.signal } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
@@ -86,14 +80,7 @@ const FENCE_TAG = /<\s*\/?\s*(?:stories|story)\b[^>]*>/gi;
 
 /** One line of untrusted text: fence tags removed (repeatedly), whitespace collapsed, cut. */
 export function dataText(value: string, maxChars = FIELD_CHARS): string {
-  let previous: string;
-  let current = value;
-  do {
-    previous = current;
-    current = current.replace(FENCE_TAG, " ");
-  } while (current !== previous);
-  const line = current.replace(/\s+/g, " ").trim();
-  return line.length > maxChars ? `${line.slice(0, maxChars)}…` : line;
+  return oneLine(removeTags(value, FENCE_TAG), maxChars);
 }
 
 function storyBlock(story: SynthesisStoryInput): string {
@@ -127,10 +114,4 @@ function briefLines(brief: Brief): string[] {
   if (tones.length > 0) lines.push(`article tone: ${tones.join(", ")}`);
   lines.push(`why it matters: ${dataText(brief.whyItMatters)}`);
   return lines;
-}
-
-function sdkLogger(logger: Logger): NonNullable<ClientOptions["logger"]> {
-  const forward = (level: "error" | "warn" | "info" | "debug") => (message: string, ...details: unknown[]) =>
-    logger[level]({ sdk: "openai", ...(details.length > 0 ? { details } : {}) }, message);
-  return { error: forward("error"), warn: forward("warn"), info: forward("info"), debug: forward("debug") };
 }

@@ -1,27 +1,30 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { OpenAI } from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
-import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { z } from "zod";
 import type { TokenUsage } from "../../core/ports.ts";
+import { promptSection, renderPrompt, type Prompt } from "../../core/prompt.ts";
 import type { Logger } from "../../logger.ts";
 import { classifyFailure, type AttemptFailure } from "./failures.ts";
 import { LlmBriefError } from "./llm-error.ts";
 
 /**
- * One structured-output answer from a chat model, with the same bounded loop as the brief
- * engine: at most MAX_STRUCTURED_REQUESTS requests, pauses before retrying transient failures
- * (429 honouring a short Retry-After, 5xx, timeouts, connection errors), one repair request for
- * a truncated or invalid answer, and `LlmBriefError` (reason, requests) when it gives up.
+ * One structured-output answer from a chat model (a brief, a ticker synthesis), with one bounded
+ * loop: at most MAX_REQUESTS requests, pauses before retrying transient failures (429 honouring
+ * a short Retry-After, 5xx, timeouts, connection errors), one repair request for a truncated or
+ * invalid answer, and `LlmBriefError` (reason, requests) when it gives up.
  *
  * The answer is requested with `zodResponseFormat(schema, name)` and validated here
  * (`chat.completions.create`, not `parse`), so the raw content is at hand for the repair.
  */
 
-export const MAX_STRUCTURED_REQUESTS = 3;
+/** Model requests per answer, retries and the repair included. */
+export const MAX_REQUESTS = 3;
+/** Pause before the 2nd and 3rd request after a transient failure. */
 const BACKOFF_MS = [250, 1_000] as const;
 /** A Retry-After longer than this is not waited out: the caller falls back instead. */
-export const STRUCTURED_RETRY_AFTER_CAP_MS = 5_000;
+export const RETRY_AFTER_CAP_MS = 5_000;
 const MAX_REPLAYED_CHARS = 8_000;
 
 export interface StructuredRequest<T> {
@@ -39,8 +42,16 @@ export interface StructuredRequest<T> {
   truncatedMessage: () => string;
   signal?: AbortSignal;
   logger?: Logger;
-  /** Names the task in logs ("ticker synthesis"). */
+  /** Names the task in logs and messages ("brief", "ticker synthesis"). */
   task: string;
+}
+
+/** The follow-ups of a prompt file: its "repair" section (with {{problem}}) and its "truncated" section. */
+export function promptFollowUps(prompt: Prompt): Pick<StructuredRequest<unknown>, "repairMessage" | "truncatedMessage"> {
+  return {
+    repairMessage: (problem) => renderPrompt(promptSection(prompt, "repair"), { problem }),
+    truncatedMessage: () => promptSection(prompt, "truncated"),
+  };
 }
 
 export interface StructuredAnswer<T> {
@@ -69,25 +80,19 @@ export async function requestStructured<T>(request: StructuredRequest<T>): Promi
     let lastError: unknown;
     let invalidOutput: string | undefined;
     try {
-      const completion = await client.chat.completions.create(
+      const completion: unknown = await client.chat.completions.create(
         { model, messages: conversation, response_format: responseFormat },
         { signal, timeout: timeoutMs, maxRetries: 0 },
       );
-      usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
-      usage.completionTokens += completion.usage?.completion_tokens ?? 0;
-      const choice = completion.choices[0];
-      const message = choice?.message;
-      invalidOutput = message?.content ?? undefined;
-      if (message?.refusal) {
-        failure = { kind: "fatal", reason: "refusal", message: `The model declined the ${task}: ${message.refusal.slice(0, 300)}` };
-      } else if (choice?.finish_reason === "content_filter") {
-        failure = { kind: "fatal", reason: "refusal", message: `The model's content filter stopped the ${task}` };
-      } else if (choice?.finish_reason === "length") {
-        failure = { kind: "output", reason: "truncated", problem: "the answer was cut off at the output length limit" };
+      if (isChatCompletion(completion)) {
+        usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
+        usage.completionTokens += completion.usage?.completion_tokens ?? 0;
+        invalidOutput = completion.choices[0]?.message?.content ?? undefined;
+        const judged = judgeCompletion(completion, request.schema, task);
+        if (judged.ok) return { value: judged.value, model: completion.model || model, requests, usage };
+        failure = judged.failure;
       } else {
-        const checked = checkAnswer(request.schema, message?.content);
-        if (checked.ok) return { value: checked.value, model: completion.model || model, requests, usage };
-        failure = { kind: "output", reason: "invalid_output", problem: checked.problem };
+        failure = { kind: "fatal", reason: "server_error", message: "The LLM server answered with something that is not a chat completion. Check OPENAI_BASE_URL." };
       }
     } catch (err) {
       if (callerSignal?.aborted) throw callerSignal.reason;
@@ -103,7 +108,7 @@ export async function requestStructured<T>(request: StructuredRequest<T>): Promi
       throw new LlmBriefError(failure.reason, failure.message, requests, { cause: lastError });
     }
     if (failure.kind === "output") {
-      if (repaired || requests >= MAX_STRUCTURED_REQUESTS) {
+      if (repaired || requests >= MAX_REQUESTS) {
         logger?.warn({ ...log, problem: failure.problem }, "LLM answer unusable after repair");
         throw new LlmBriefError(failure.reason, `The model's answer was unusable: ${failure.problem}`, requests, { cause: lastError });
       }
@@ -117,13 +122,18 @@ export async function requestStructured<T>(request: StructuredRequest<T>): Promi
       ];
       continue;
     }
-    if (requests >= MAX_STRUCTURED_REQUESTS) {
+    if (requests >= MAX_REQUESTS) {
       logger?.warn(log, "LLM request failed after retries");
       throw new LlmBriefError(failure.reason, `${failure.message} (gave up after ${requests} requests)`, requests, { cause: lastError });
     }
-    if (failure.retryAfterMs !== undefined && failure.retryAfterMs > STRUCTURED_RETRY_AFTER_CAP_MS) {
+    if (failure.retryAfterMs !== undefined && failure.retryAfterMs > RETRY_AFTER_CAP_MS) {
       logger?.warn({ ...log, retryAfterMs: failure.retryAfterMs }, "LLM rate limit wait too long");
-      throw new LlmBriefError(failure.reason, `${failure.message}; it asks to wait longer than this bot waits`, requests, { cause: lastError });
+      throw new LlmBriefError(
+        failure.reason,
+        `${failure.message}; it asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s, longer than the ${RETRY_AFTER_CAP_MS / 1000} s this bot waits`,
+        requests,
+        { cause: lastError },
+      );
     }
     const backoff = BACKOFF_MS[Math.min(transientFailures, BACKOFF_MS.length - 1)] ?? 1_000;
     transientFailures += 1;
@@ -136,6 +146,30 @@ export async function requestStructured<T>(request: StructuredRequest<T>): Promi
       throw err;
     }
   }
+}
+
+/** The SDK hands back whatever a 2xx carried: a proxy's HTML page, another API's JSON, nothing. */
+function isChatCompletion(body: unknown): body is ChatCompletion {
+  return typeof body === "object" && body !== null && Array.isArray((body as { choices?: unknown }).choices);
+}
+
+type Judged<T> = { ok: true; value: T } | { ok: false; failure: AttemptFailure };
+
+function judgeCompletion<T>(completion: ChatCompletion, schema: z.ZodType<T>, task: string): Judged<T> {
+  const choice = completion.choices[0];
+  const message = choice?.message;
+  if (message?.refusal) {
+    return { ok: false, failure: { kind: "fatal", reason: "refusal", message: `The model declined to write the ${task}: ${message.refusal.slice(0, 300)}` } };
+  }
+  if (choice?.finish_reason === "content_filter") {
+    return { ok: false, failure: { kind: "fatal", reason: "refusal", message: `The model's content filter stopped the ${task}` } };
+  }
+  if (choice?.finish_reason === "length") {
+    return { ok: false, failure: { kind: "output", reason: "truncated", problem: "the answer was cut off at the output length limit" } };
+  }
+  const checked = checkAnswer(schema, message?.content);
+  if (checked.ok) return checked;
+  return { ok: false, failure: { kind: "output", reason: "invalid_output", problem: checked.problem } };
 }
 
 type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
