@@ -1,27 +1,32 @@
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
-import { createArticleExtractor } from "./adapters/extractor/index.ts";
 import { createPageFetcher } from "./adapters/fetch/guarded-fetcher.ts";
-import { createOpenAiEngine } from "./adapters/llm/openai-engine.ts";
-import { createOpenAiSynthesizer } from "./adapters/llm/openai-synthesis.ts";
-import { createFeedFetcher } from "./adapters/news/feed-fetcher.ts";
 import { DEFAULT_FEED_TEMPLATES, expandFeedTemplates } from "./adapters/news/feed-templates.ts";
 import { openStore } from "./adapters/store/open-store.ts";
 import { loadSymbolDirectory } from "./adapters/symbols/directory.ts";
 import { createExtractiveEngine } from "./core/extractive/engine.ts";
-import { createDigestBuilder } from "./core/digest-builder.ts";
+import { createDigestBuilder, type FeedSource, type TickerSynthesizer } from "./core/digest-builder.ts";
 import type { DigestBuilder } from "./core/digest.ts";
 import type { ArticleExtractor, BriefEngine, PageFetcher, SymbolDirectory } from "./core/ports.ts";
+import { loadPrompt } from "./core/prompt.ts";
 import type { Store } from "./core/store.ts";
 import { createSummarizer, type Summarizer } from "./core/summarize.ts";
 
-/** Everything the CLI and the bot share, built once from validated config. */
+/**
+ * Everything the CLI and the bot share, built once from validated config.
+ *
+ * The heavy parts load on first use, so an idle bot holds only what it needs to answer Discord:
+ * the article extractor (linkedom, Readability, language detection) on the first summary, the
+ * OpenAI SDK on the first model call, the feed parsers on the first feed read, and the symbol
+ * directory on the first lookup (autocomplete, /watch, the extractive engine).
+ */
 export interface App {
   config: Config;
   logger: Logger;
   store: Store;
   fetcher: PageFetcher;
-  extractor: ArticleExtractor;
+  /** The article extractor, loaded on the first call (the summarizer calls it for you). */
+  loadExtractor(): Promise<ArticleExtractor>;
   symbols: SymbolDirectory;
   extractive: BriefEngine;
   llm?: BriefEngine;
@@ -33,26 +38,53 @@ export interface App {
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const store = await openStore(config.database);
   const fetcher = createPageFetcher({ ...config.fetch, logger });
-  const extractor = createArticleExtractor();
   const symbols = loadSymbolDirectory(config.symbolsPath);
   const extractive = createExtractiveEngine({ symbols });
-  const llm = config.llm ? createOpenAiEngine({ ...config.llm, logger }) : undefined;
-  const summarizer = createSummarizer({
+  const llmConfig = config.llm;
+  const llm = llmConfig ? lazyLlmEngine({ ...llmConfig, logger }) : undefined;
+
+  // ArticleExtractor is synchronous: the summarizer loads it before every call that may extract.
+  const loadExtractor = once(async () => (await import("./adapters/extractor/index.ts")).createArticleExtractor());
+  let extractor: ArticleExtractor | undefined;
+  const loadedExtractor = (): ArticleExtractor => {
+    if (extractor === undefined) throw new Error("the article extractor was used before it was loaded (await app.loadExtractor())");
+    return extractor;
+  };
+  const summarizeWithExtractor = createSummarizer({
     fetcher,
-    extractor,
+    extractor: {
+      extractHtml: (html, baseUrl) => loadedExtractor().extractHtml(html, baseUrl),
+      fromText: (text) => loadedExtractor().fromText(text),
+    },
     extractive,
     store,
     log: logger,
     ...(llm ? { llm } : {}),
   });
+  const extractorReady = async () => {
+    extractor ??= await loadExtractor();
+  };
+  const summarizer: Summarizer = {
+    async summarize(input, options) {
+      await extractorReady();
+      return summarizeWithExtractor.summarize(input, options);
+    },
+    async loadArticle(input, signal) {
+      await extractorReady();
+      return summarizeWithExtractor.loadArticle(input, signal);
+    },
+  };
+
   const feedTemplates = config.newsFeeds ?? DEFAULT_FEED_TEMPLATES;
+  const loadFeeds = once(async () => (await import("./adapters/news/feed-fetcher.ts")).createFeedFetcher({ fetcher, store, logger }));
+  const feeds: FeedSource = { fetchFeed: async (url, signal) => (await loadFeeds()).fetchFeed(url, signal) };
   const digestBuilder = createDigestBuilder({
     symbols,
     store,
     summarizer,
-    feeds: createFeedFetcher({ fetcher, store, logger }),
+    feeds,
     feedUrls: (entry) => expandFeedTemplates(feedTemplates, entry),
-    ...(config.llm ? { synthesizer: createOpenAiSynthesizer({ ...config.llm, logger }) } : {}),
+    ...(llmConfig ? { synthesizer: lazySynthesizer({ ...llmConfig, logger }) } : {}),
     log: logger,
   });
   return {
@@ -60,12 +92,47 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     logger,
     store,
     fetcher,
-    extractor,
+    loadExtractor,
     symbols,
     extractive,
     ...(llm ? { llm } : {}),
     summarizer,
     digestBuilder,
     close: () => store.close(),
+  };
+}
+
+/** Runs `load` once, on the first call; a failed load is tried again on the next call. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    });
+    return pending;
+  };
+}
+
+type LlmOptions = NonNullable<Config["llm"]> & { logger: Logger };
+
+/** The OpenAI brief engine; the SDK loads on the first brief. Its name, model and prompt version are known before. */
+function lazyLlmEngine(options: LlmOptions): BriefEngine {
+  const engine = once(async () => (await import("./adapters/llm/openai-engine.ts")).createOpenAiEngine(options));
+  return {
+    name: "llm",
+    model: options.model,
+    promptVersion: loadPrompt("brief").version,
+    summarize: async (request) => (await engine()).summarize(request),
+  };
+}
+
+/** The OpenAI ticker synthesizer of digests; the SDK loads on the first synthesis. */
+function lazySynthesizer(options: LlmOptions): TickerSynthesizer {
+  const synthesizer = once(async () => (await import("./adapters/llm/openai-synthesis.ts")).createOpenAiSynthesizer(options));
+  return {
+    model: options.model,
+    promptVersion: loadPrompt("digest").version,
+    synthesize: async (request) => (await synthesizer()).synthesize(request),
   };
 }

@@ -46,6 +46,11 @@ export function contentKey(text: string): string {
 
 const TEXT_TYPES = /^text\/plain\b/i;
 
+function sourceKey(input: SummarizeInput, article?: Article): string {
+  if (input.kind === "url") return input.canonicalUrl;
+  return contentKey(input.kind === "text" ? input.text : (article?.text ?? input.html));
+}
+
 export function createSummarizer(deps: SummarizerDeps): Summarizer {
   const inFlight = new Map<string, Promise<SummarizeOutcome>>();
   const primary = deps.llm ?? deps.extractive;
@@ -64,11 +69,6 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
         return { ...article, url: article.url ?? page.url };
       }
     }
-  }
-
-  function sourceKey(input: SummarizeInput, article?: Article): string {
-    if (input.kind === "url") return input.canonicalUrl;
-    return contentKey(input.kind === "text" ? input.text : (article?.text ?? input.html));
   }
 
   async function runEngine(article: Article, options: SummarizeOptions): Promise<EngineOutput> {
