@@ -8,7 +8,7 @@
  * every browser (German pages labelled ISO-8859-1 routinely contain 0x80 for the euro sign).
  */
 
-export type CharsetSource = "bom" | "header" | "meta" | "xml" | "default";
+export type CharsetSource = "bom" | "header" | "meta" | "xml" | "default" | "fallback";
 
 export interface DetectedCharset {
   /** Canonical WHATWG encoding name, as TextDecoder reports it ("utf-8", "windows-1252"…). */
@@ -95,9 +95,20 @@ export function detectCharset(bytes: Uint8Array, contentType: string | undefined
   return { encoding: "utf-8", source: "default" };
 }
 
-/** Decodes a body to text; undecodable bytes become U+FFFD rather than failing. */
+/**
+ * Decodes a body to text; undecodable bytes become U+FFFD rather than failing. When nothing
+ * declares a charset and the bytes are not valid UTF-8, they are read as windows-1252, as
+ * browsers do for Western pages: old German pages saved or served without a declaration.
+ */
 export function decodeBody(bytes: Uint8Array, contentType: string | undefined): DecodedBody {
   const detected = detectCharset(bytes, contentType);
+  if (detected.source === "default") {
+    try {
+      return { ...detected, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+    } catch {
+      return { encoding: "windows-1252", source: "fallback", text: new TextDecoder("windows-1252").decode(bytes) };
+    }
+  }
   return { ...detected, text: new TextDecoder(detected.encoding).decode(bytes) };
 }
 
