@@ -62,5 +62,9 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-// Exit explicitly: a model server that never answers must not keep the CLI alive through an open socket.
-process.exit(await runCli(process.argv.slice(2)));
+const code = await runCli(process.argv.slice(2));
+// Let piped output drain, then exit explicitly: a model server that never answers must not keep
+// the CLI alive through an open socket.
+await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
+process.exit(code);

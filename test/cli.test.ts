@@ -213,6 +213,17 @@ describe("extract", () => {
     expect(lines[2].text).toBe(lines[0].text);
   });
 
+  it("delivers every line of a large batch through a pipe before exiting", async () => {
+    const file = join(PROJECT_ROOT, "test/fixtures/cli/article-de.html");
+    const inputs = Array.from({ length: 200 }, () => file);
+    const run = await runCli(["extract", ...inputs, "--json"], { env: { DATABASE_URL: freshDb() }, pauseStdoutMs: 2000 });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    expect(run.stdout.length).toBeGreaterThan(128 * 1024);
+    expect(lines).toHaveLength(200);
+    for (const line of lines) expect(JSON.parse(line).ok).toBe(true);
+  });
+
   it("reads plain text from standard input for summarize", async () => {
     const text = readFileSync(join(PROJECT_ROOT, "test/fixtures/cli/article-de.html"), "latin1")
       .replace(/<[^>]+>/g, "\n")

@@ -16,7 +16,14 @@ export interface CliRun {
  */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string>; stdin?: string; cwd?: string; timeoutMs?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    stdin?: string;
+    cwd?: string;
+    timeoutMs?: number;
+    /** Leave stdout unread this long first, as a slow reader at the other end of a pipe would. */
+    pauseStdoutMs?: number;
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -26,7 +33,10 @@ export function runCli(
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stdout.setEncoding("utf8");
+    const read = () => child.stdout.on("data", (d: string) => (stdout += d));
+    if (options.pauseStdoutMs) setTimeout(read, options.pauseStdoutMs);
+    else read();
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
     child.on("error", reject);

@@ -1,3 +1,4 @@
+import { decodeHTMLStrict } from "entities";
 import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
 import { cleanByline, cleanPersonNames } from "./byline.ts";
 import { normalizeDate } from "./dates.ts";
@@ -216,6 +217,11 @@ export function primaryLanguage(tag: string | undefined): string | undefined {
  * Reads title, byline, dates, site name, language and canonical URL from JSON-LD, OpenGraph,
  * other meta tags, microdata and <time>, in one walk over the document.
  */
+/** Metadata text: entities some sites escape twice ("&#8216;", "&amp;") decoded, spaces collapsed. */
+function metaText(value: string): string {
+  return decodeHTMLStrict(value).replace(/\s+/g, " ").trim();
+}
+
 export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   const meta: MetaMap = new Map();
   const jsonLd: JsonObject[] = [];
@@ -286,10 +292,10 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   const result: PageMetadata = { hasArticleJsonLd: ld.isArticle, markedNotFree: ld.notFree, hasPaywallElement };
 
   const siteName = meta.get("og:site_name") ?? ld.siteName ?? meta.get("application-name");
-  if (siteName) result.siteName = siteName.trim();
+  if (siteName) result.siteName = metaText(siteName);
 
   const title = ld.title ?? meta.get("og:title") ?? meta.get("twitter:title") ?? itempropHeadline ?? meta.get("dc.title");
-  if (title) result.title = title.replace(/\s+/g, " ").trim();
+  if (title) result.title = metaText(title);
   if (firstH1) result.heading = firstH1;
 
   const authorCandidates = [
@@ -300,7 +306,7 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
     classByline,
   ];
   for (const candidate of authorCandidates) {
-    const cleaned = candidate ? cleanByline(candidate) : undefined;
+    const cleaned = candidate ? cleanByline(metaText(candidate)) : undefined;
     if (cleaned) {
       result.byline = cleaned;
       break;
@@ -323,7 +329,7 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   if (url) result.url = url;
 
   const excerpt = meta.get("description") ?? meta.get("og:description") ?? ld.description ?? meta.get("twitter:description");
-  if (excerpt) result.excerpt = excerpt.replace(/\s+/g, " ").trim();
+  if (excerpt) result.excerpt = metaText(excerpt);
 
   const ogType = meta.get("og:type");
   if (ogType) result.ogType = ogType.toLowerCase();
