@@ -106,6 +106,14 @@ export const DEFAULT_USER_AGENT =
 export const DEFAULT_MODEL = "gpt-4o-mini";
 export const DEFAULT_SQLITE_PATH = "./data/marketbrief.db";
 
+/**
+ * discord.js appends "/v10" to its REST base itself, so a base given with the version
+ * ("http://127.0.0.1:8080/api/v10") or a trailing slash is trimmed to "http://127.0.0.1:8080/api".
+ */
+export function restBase(url: string): string {
+  return url.replace(/\/+$/, "").replace(/\/v\d+$/, "");
+}
+
 export class ConfigError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
@@ -170,7 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   if (e.DISCORD_TOKEN !== undefined) config.discord.token = e.DISCORD_TOKEN;
   if (e.DISCORD_APPLICATION_ID !== undefined) config.discord.applicationId = e.DISCORD_APPLICATION_ID;
   if (e.DISCORD_GUILD_ID !== undefined) config.discord.guildId = e.DISCORD_GUILD_ID;
-  if (e.DISCORD_API_URL !== undefined) config.discord.apiUrl = e.DISCORD_API_URL;
+  if (e.DISCORD_API_URL !== undefined) config.discord.apiUrl = restBase(e.DISCORD_API_URL);
   if (e.NEWS_FEEDS !== undefined) config.newsFeeds = e.NEWS_FEEDS.split(/\s+/).filter(Boolean);
   return config;
 }

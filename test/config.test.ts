@@ -52,3 +52,11 @@ describe("loadConfig with a copied .env.example", () => {
     expect(config.logLevel).toBeUndefined();
   });
 });
+
+describe("DISCORD_API_URL", () => {
+  it("accepts the REST base with or without the API version", () => {
+    for (const value of ["http://127.0.0.1:9000/api", "http://127.0.0.1:9000/api/", "http://127.0.0.1:9000/api/v10", "http://127.0.0.1:9000/api/v10/"]) {
+      expect(loadConfig({ DISCORD_API_URL: value }).discord.apiUrl, value).toBe("http://127.0.0.1:9000/api");
+    }
+  });
+});
