@@ -41,7 +41,9 @@ afterAll(async () => {
   for (const store of stores) await store.close();
 });
 
-function makeBuilder(options: { llmUrl?: string; store?: SqliteStore } = {}): { builder: DigestBuilder; store: SqliteStore } {
+function makeBuilder(
+  options: { llmUrl?: string; store?: SqliteStore; storiesPerTicker?: number } = {},
+): { builder: DigestBuilder; store: SqliteStore } {
   const store = options.store ?? openSqliteStore(":memory:");
   stores.push(store);
   const fetcher = createPageFetcher({
@@ -67,6 +69,7 @@ function makeBuilder(options: { llmUrl?: string; store?: SqliteStore } = {}): { 
     feedUrls: (entry) => expandFeedTemplates(world.templates, entry),
     ...(llmOptions ? { synthesizer: createOpenAiSynthesizer(llmOptions) } : {}),
     articleHostIntervalMs: 0,
+    ...(options.storiesPerTicker !== undefined ? { storiesPerTicker: options.storiesPerTicker } : {}),
   });
   return { builder, store };
 }
@@ -312,5 +315,19 @@ describe("ticker synthesizer on the OpenAI stand-in", () => {
       server.enqueue({ kind: "refusal" });
       await expect(synthesizerFor(server).synthesize(synthRequest)).rejects.toMatchObject({ reason: "refusal", requests: 1 });
     });
+  });
+});
+
+describe("stories beyond the summarized ones", () => {
+  it("are linked as headlines without being fetched or summarized", async () => {
+    const { builder } = makeBuilder({ storiesPerTicker: 1 });
+    const digest = await builder.build({ ...request, symbols: ["BABA"] });
+    const baba = ticker(digest, "BABA");
+    expect(baba.stories).toHaveLength(3);
+    const summarized = baba.stories.filter((s) => s.brief !== undefined);
+    expect(summarized).toHaveLength(1);
+    // The best-covered story (two outlets) is the one read.
+    expect(summarized[0]?.sources).toHaveLength(2);
+    for (const story of baba.stories.filter((s) => s.brief === undefined)) expect(story.briefError).toBeUndefined();
   });
 });

@@ -95,6 +95,8 @@ export interface DigestBuilderDeps {
   };
   /** Stories kept per ticker, most covered then newest (default 5). */
   storiesPerTicker?: number;
+  /** Stories linked per ticker, summarized or not (default 15). */
+  linkedStoriesPerTicker?: number;
   /** Feeds read at once, all hosts together (default 8); the feed source limits each host. */
   feedConcurrency?: number;
   /** Articles fetched and summarized at once (default 4). */
@@ -108,6 +110,8 @@ export interface DigestBuilderDeps {
 }
 
 export const DEFAULT_STORIES_PER_TICKER = 5;
+/** Stories linked per ticker: the summarized ones first, then further headlines (Discord fits them). */
+export const DEFAULT_LINKED_STORIES_PER_TICKER = 15;
 export const SYNTHESIS_CACHE_KIND = "synthesis";
 export const HEADLINES_ONLY_WARNING = "No language model is configured: this digest is headlines and links only.";
 
@@ -120,7 +124,8 @@ interface StoryWork {
 
 interface TickerStory {
   cluster: StoryCluster;
-  work: StoryWork;
+  /** Absent for stories listed as headlines only (beyond the ones summarized). */
+  work?: StoryWork;
 }
 
 interface BriefOutcome {
@@ -130,6 +135,7 @@ interface BriefOutcome {
 
 export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
   const storiesPerTicker = deps.storiesPerTicker ?? DEFAULT_STORIES_PER_TICKER;
+  const linkedStoriesPerTicker = deps.linkedStoriesPerTicker ?? DEFAULT_LINKED_STORIES_PER_TICKER;
   const articleSlots = createKeyedLimiter({ concurrency: deps.articleConcurrency ?? 4 });
   const articleHosts = createKeyedLimiter({
     concurrency: deps.articlesPerHost ?? 2,
@@ -181,7 +187,7 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
     return { briefError: lastError };
   }
 
-  function briefFor(story: TickerStory, run: Run): Promise<BriefOutcome> {
+  function briefFor(story: Required<TickerStory>, run: Run): Promise<BriefOutcome> {
     if (story.work.brief) return story.work.brief;
     const key = `${story.cluster.url}|${run.language}`;
     let running = briefsInFlight.get(key);
@@ -226,7 +232,9 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
   }
 
   async function tickerDigest(entry: SymbolEntry, tickerStories: TickerStory[], run: Run): Promise<TickerDigest> {
-    const outcomes = await Promise.all(tickerStories.map((story) => briefFor(story, run)));
+    const outcomes = await Promise.all(
+      tickerStories.map(({ cluster, work }) => (work ? briefFor({ cluster, work }, run) : Promise.resolve({}))),
+    );
     const stories = tickerStories.map((story, i) => toDigestStory(story.cluster, outcomes[i] ?? {}));
     const headlines: TickerDigest = { symbol: entry.symbol, name: entry.name, tone: null, bullets: [], stories, mode: "headlines" };
     const synthesizer = deps.synthesizer;
@@ -303,8 +311,12 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
       const fresh = (feedsBySymbol.get(entry.symbol) ?? []).flatMap((url) =>
         (feedResults.get(url)?.items ?? []).filter((item) => isNewSince(item, request.since)),
       );
-      const chosen = pickStories(clusterStories(fresh), storiesPerTicker);
+      const clusters = clusterStories(fresh);
+      // The best-covered stories are read and summarized; the rest are linked as headlines.
+      const summarized = new Set(pickStories(clusters, storiesPerTicker).map((c) => c.id));
+      const chosen = pickStories(clusters, Math.max(storiesPerTicker, linkedStoriesPerTicker));
       const stories = chosen.map((cluster): TickerStory => {
+        if (!summarized.has(cluster.id)) return { cluster };
         let work = works.get(cluster.url);
         if (work === undefined) {
           work = {};
