@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { createPageFetcher } from "./adapters/fetch/guarded-fetcher.ts";
@@ -44,7 +45,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const llm = llmConfig ? lazyLlmEngine({ ...llmConfig, logger }) : undefined;
 
   // ArticleExtractor is synchronous: the summarizer loads it before every call that may extract.
-  const loadExtractor = once(async () => (await import("./adapters/extractor/index.ts")).createArticleExtractor());
+  const loadExtractor = once(async () => (await import("./adapters/extractor/load.ts")).loadArticleExtractor());
   let extractor: ArticleExtractor | undefined;
   const loadedExtractor = (): ArticleExtractor => {
     if (extractor === undefined) throw new Error("the article extractor was used before it was loaded (await app.loadExtractor())");
@@ -116,9 +117,21 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 
 type LlmOptions = NonNullable<Config["llm"]> & { logger: Logger };
 
+/**
+ * The OpenAI SDK on its own first (~0.15 s holding the thread), then the event loop runs before
+ * the adapter that uses it loads: other interactions are acknowledged in between.
+ */
+async function importSdk(): Promise<void> {
+  await import("openai");
+  await nextTurn();
+}
+
 /** The OpenAI brief engine; the SDK loads on the first brief. Its name, model and prompt version are known before. */
 function lazyLlmEngine(options: LlmOptions): BriefEngine {
-  const engine = once(async () => (await import("./adapters/llm/openai-engine.ts")).createOpenAiEngine(options));
+  const engine = once(async () => {
+    await importSdk();
+    return (await import("./adapters/llm/openai-engine.ts")).createOpenAiEngine(options);
+  });
   return {
     name: "llm",
     model: options.model,
@@ -129,7 +142,10 @@ function lazyLlmEngine(options: LlmOptions): BriefEngine {
 
 /** The OpenAI ticker synthesizer of digests; the SDK loads on the first synthesis. */
 function lazySynthesizer(options: LlmOptions): TickerSynthesizer {
-  const synthesizer = once(async () => (await import("./adapters/llm/openai-synthesis.ts")).createOpenAiSynthesizer(options));
+  const synthesizer = once(async () => {
+    await importSdk();
+    return (await import("./adapters/llm/openai-synthesis.ts")).createOpenAiSynthesizer(options);
+  });
   return {
     model: options.model,
     promptVersion: loadPrompt("digest").version,

@@ -56,8 +56,9 @@ export function createSymbolDirectory(rows: readonly SymbolRow[]): SymbolDirecto
   return directoryOf(builder.build());
 }
 
+/** The name matcher is built on the first findInText, the search indexes on the first search. */
 function directoryOf(listings: Listings): SymbolDirectory {
-  const findInText: FindInText = createNameMatcher(listings);
+  let findInText: FindInText | undefined;
   const search: Search = createSearch(listings);
   return {
     size: listings.count,
@@ -65,7 +66,10 @@ function directoryOf(listings: Listings): SymbolDirectory {
       const i = listings.bySymbol.get(symbol.trim().toUpperCase());
       return i === undefined ? undefined : listings.entry(i);
     },
-    findInText,
+    findInText(text, options) {
+      findInText ??= createNameMatcher(listings);
+      return findInText(text, options);
+    },
     search(query: string, limit = 10): SymbolEntry[] {
       return search(query, limit).map((i) => listings.entry(i)).filter((e): e is SymbolEntry => e !== undefined);
     },

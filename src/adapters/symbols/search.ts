@@ -1,0 +1,215 @@
+/**
+ * Autocomplete and "did you mean" over the directory: symbol prefix, then name prefix, then
+ * trigram similarity. The sorted indexes are built on the first search and the trigram postings
+ * on the first fuzzy one, as offset tables over typed arrays.
+ */
+import { memberTable, membersOf, type Listings, type MemberTable } from "./listings.ts";
+import { foldText } from "./names.ts";
+
+export type Search = (query: string, limit: number) => number[];
+
+export function createSearch(listings: Listings): Search {
+  let prefixes: PrefixIndex | undefined;
+  let fuzzy: FuzzyIndex | undefined;
+  const order = (i: number) =>
+    i >= 0 && i < listings.count
+      ? (listings.prominentGroups.has(listings.group[i] ?? -1) ? 0 : 1) * 1000 + (listings.baseRank[i] ?? 0)
+      : Number.MAX_SAFE_INTEGER;
+
+  return (query, limit) => {
+    const q = query.trim();
+    if (!q || limit <= 0) return [];
+    prefixes ??= buildPrefixIndex(listings);
+    const { symbolOrder, nameTexts, nameOwners } = prefixes;
+    const out: number[] = [];
+    const seen = new Set<number>();
+    const push = (list: Iterable<number>) => {
+      for (const i of list) {
+        if (out.length >= limit) return;
+        if (seen.has(i)) continue;
+        seen.add(i);
+        out.push(i);
+      }
+    };
+    const lower = q.toLowerCase();
+    // 1. Symbol prefix: exact symbol first, then shorter and more prominent.
+    const closeness = (i: number) => {
+      const symbol = listings.symbol(i).toLowerCase();
+      return symbol === lower ? 0 : symbol.split(".")[0] === lower ? 1 : 2;
+    };
+    const symbolHits = prefixRange(symbolOrder.length, (p) => listings.symbol(symbolOrder[p] ?? 0).toLowerCase(), lower, 400)
+      .map((p) => symbolOrder[p] ?? 0)
+      .toSorted((a, b) => closeness(a) - closeness(b) || listings.symbol(a).length - listings.symbol(b).length || order(a) - order(b) || a - b);
+    push(symbolHits);
+    if (out.length >= limit) return out;
+    // 2. Name prefix.
+    const folded = foldText(q).replace(/[^a-z0-9]+/g, " ").trim();
+    if (folded) {
+      const nameHits = prefixRange(nameTexts.length, (p) => nameTexts[p] ?? "", folded, 2000).map((p) => nameOwners[p] ?? 0);
+      const exactKey = (i: number) => (listings.keys[i] === folded ? 0 : 1);
+      const byRelevance = nameHits.toSorted((a, b) => exactKey(a) - exactKey(b) || order(a) - order(b) || listings.name(a).length - listings.name(b).length || a - b);
+      push(byRelevance);
+    }
+    if (out.length >= limit || folded.length < 3) return out;
+    // 3. Fuzzy: Dice coefficient over trigrams of the distinct name keys.
+    fuzzy ??= buildFuzzyIndex(listings);
+    for (const k of fuzzy.similar(folded)) {
+      if (out.length >= limit) break;
+      push([...membersOf(fuzzy.members, k)].toSorted((a, b) => order(a) - order(b) || a - b));
+    }
+    return out;
+  };
+}
+
+interface PrefixIndex {
+  /** Listings sorted by lower-case symbol. */
+  symbolOrder: Int32Array;
+  /** Folded full names and name keys, sorted (ties by listing), with their listing. */
+  nameTexts: string[];
+  nameOwners: Int32Array;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function buildPrefixIndex(listings: Listings): PrefixIndex {
+  const n = listings.count;
+  const lowerSymbols = listings.symbols.map((s) => s.toLowerCase());
+  const symbolOrder = Int32Array.from({ length: n }, (_, i) => i).toSorted((a, b) => compareStrings(lowerSymbols[a] ?? "", lowerSymbols[b] ?? "") || a - b);
+
+  const texts: string[] = [];
+  const owners: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const full = foldText(listings.name(i)).replace(/[^a-z0-9]+/g, " ").trim();
+    texts.push(full);
+    owners.push(i);
+    const key = listings.keys[i] ?? "";
+    if (key && key !== full) {
+      texts.push(key);
+      owners.push(i);
+    }
+  }
+  const sorted = Int32Array.from({ length: texts.length }, (_, p) => p).toSorted(
+    (a, b) => compareStrings(texts[a] ?? "", texts[b] ?? "") || (owners[a] ?? 0) - (owners[b] ?? 0),
+  );
+  return {
+    symbolOrder,
+    nameTexts: Array.from(sorted, (p) => texts[p] ?? ""),
+    nameOwners: Int32Array.from(sorted, (p) => owners[p] ?? 0),
+  };
+}
+
+/** Positions whose text starts with prefix, from a sorted sequence (bounded). */
+function prefixRange(length: number, textAt: (position: number) => string, prefix: string, max: number): number[] {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (textAt(mid) < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: number[] = [];
+  for (let p = lo; p < length && out.length < max; p += 1) {
+    if (!textAt(p).startsWith(prefix)) break;
+    out.push(p);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface FuzzyIndex {
+  /** Listings of each distinct key, by key number. */
+  members: MemberTable;
+  /** Distinct keys most similar to the query first (Dice ≥ 0.35). */
+  similar(folded: string): number[];
+}
+
+const MIN_DICE = 0.35;
+
+function buildFuzzyIndex(listings: Listings): FuzzyIndex {
+  // Distinct keys in first-seen order (the full folded name when a listing has no key).
+  const keyNumbers = new Map<string, number>();
+  const keys: string[] = [];
+  const keyOf = new Int32Array(listings.count);
+  for (let i = 0; i < listings.count; i += 1) {
+    const key = listings.keys[i] || foldText(listings.name(i));
+    let k = keyNumbers.get(key);
+    if (k === undefined) {
+      k = keys.length;
+      keys.push(key);
+      keyNumbers.set(key, k);
+    }
+    keyOf[i] = k;
+  }
+  keyNumbers.clear();
+  const members = memberTable(keyOf, keys.length);
+
+  // Postings: trigram → keys holding it, as one offset table (each key's trigram numbers are
+  // noted in order on the way, then dealt out).
+  const gramIds = new Map<string, number>();
+  const gramCount = new Uint16Array(keys.length);
+  const counts: number[] = [];
+  const keyGrams: number[] = [];
+  keys.forEach((key, k) => {
+    const grams = trigrams(key);
+    gramCount[k] = grams.size;
+    for (const g of grams) {
+      let id = gramIds.get(g);
+      if (id === undefined) {
+        id = counts.length;
+        gramIds.set(g, id);
+        counts.push(0);
+      }
+      counts[id] = (counts[id] ?? 0) + 1;
+      keyGrams.push(id);
+    }
+  });
+  const start = new Int32Array(counts.length + 1);
+  counts.forEach((c, id) => (start[id + 1] = (start[id] ?? 0) + c));
+  const fill = start.slice(0, counts.length);
+  const postings = new Int32Array(keyGrams.length);
+  let at = 0;
+  for (let k = 0; k < keys.length; k += 1) {
+    for (const end = at + (gramCount[k] ?? 0); at < end; at += 1) {
+      const id = keyGrams[at] ?? 0;
+      const slot = fill[id] ?? 0;
+      postings[slot] = k;
+      fill[id] = slot + 1;
+    }
+  }
+  const shared = new Uint16Array(keys.length);
+
+  return {
+    members,
+    similar(folded) {
+      const grams = trigrams(folded);
+      const touched: number[] = [];
+      for (const g of grams) {
+        const id = gramIds.get(g);
+        if (id === undefined) continue;
+        for (let p = start[id] ?? 0; p < (start[id + 1] ?? 0); p += 1) {
+          const k = postings[p] ?? 0;
+          if (shared[k] === 0) touched.push(k);
+          shared[k] = (shared[k] ?? 0) + 1;
+        }
+      }
+      const scored: Array<[number, number]> = [];
+      for (const k of touched) {
+        const score = (2 * (shared[k] ?? 0)) / (grams.size + (gramCount[k] ?? 0));
+        shared[k] = 0;
+        if (score >= MIN_DICE) scored.push([k, score]);
+      }
+      scored.sort((a, b) => b[1] - a[1] || (keys[a[0]] ?? "").length - (keys[b[0]] ?? "").length || a[0] - b[0]);
+      return scored.map(([k]) => k);
+    },
+  };
+}
+
+function trigrams(s: string): Set<string> {
+  const padded = `  ${s} `;
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= padded.length; i += 1) grams.add(padded.slice(i, i + 3));
+  return grams;
+}
