@@ -147,11 +147,11 @@ describe("politeness", () => {
         res.writeHead(200, { "content-type": "application/rss+xml" }).end(RSS);
       },
     });
-    const { feeds } = setup({ perHostConcurrency: 4, minIntervalMs: 60 });
+    const { feeds } = setup({ perHostConcurrency: 4, minIntervalMs: 200 });
     await Promise.all(Array.from({ length: 4 }, (_, i) => feeds.fetchFeed(`${web.url}/feed?n=${i}`)));
     const gaps = arrivals.slice(1).map((t, i) => t - (arrivals[i] ?? 0));
     // Lower bounds only (a slow machine only widens the gaps); a little slack for connection setup.
-    for (const gap of gaps) expect(gap).toBeGreaterThan(45);
+    for (const gap of gaps) expect(gap).toBeGreaterThan(120);
   });
 
   it("makes one request for concurrent reads of the same feed", async () => {
