@@ -131,13 +131,6 @@ export function formatSlotInstant(at: Date, timeZone: string): string {
   return `${local} ${timeZone} (${utcTime} UTC on ${utcDay})`;
 }
 
-/** Listings close to an unknown symbol: the fuzzy search, after the listing it names with one key too many ("BABAA"). */
-function closeMatches(symbols: SymbolDirectory, query: string): SymbolEntry[] {
-  const shorter = query.length > 1 ? symbols.get(query.slice(0, -1)) : undefined;
-  const found = [...(shorter ? [shorter] : []), ...symbols.search(query, 5)];
-  return found.filter((entry, i) => found.findIndex((e) => e.symbol === entry.symbol) === i).slice(0, 5);
-}
-
 /** A symbol from the directory, case-insensitively; unknown ones are refused with close matches. */
 export function resolveSymbol(symbols: SymbolDirectory, raw: string): SymbolEntry {
   const text = raw.trim();
@@ -147,7 +140,7 @@ export function resolveSymbol(symbols: SymbolDirectory, raw: string): SymbolEntr
   if (entry !== undefined) return entry;
   // The router escapes error messages for Discord; they are built from plain text here.
   const shown = query.slice(0, 40) || "(empty)";
-  const close = query === "" ? [] : closeMatches(symbols, query);
+  const close = query === "" ? [] : symbols.search(query, 5);
   const hint = close.length > 0 ? ` Did you mean: ${close.map(describeEntry).join("; ")}?` : " Pick one from the list as you type.";
   throw new UserFacingError("invalid_input", `Unknown symbol ${shown}.${hint}`);
 }

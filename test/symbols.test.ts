@@ -125,7 +125,7 @@ const symbols = (query: string, limit?: number) => directory.search(query, limit
 describe("search", () => {
   it("puts the exact symbol first, then symbol prefixes", () => {
     expect(symbols("BABA")[0]).toBe("BABA");
-    expect(symbols("baba", 3)).toEqual(["BABA", "BABAF", "BABB"]);
+    expect(symbols("baba", 2)).toEqual(["BABA", "BABAF"]);
     expect(symbols("sap")[0]).toBe("SAP");
     expect(symbols("sap", 3)).toContain("SAP.DE");
     expect(symbols("9988")).toEqual(["9988.HK"]);
@@ -175,5 +175,14 @@ describe("createSymbolDirectory", () => {
     expect(symbolsIn("Gadgetworks wächst.")).toEqual(["ABC1.DE"]);
     expect(symbolsIn("Gadgetworks grows.", ["USD"])).toEqual(["ABC1"]);
     expect(symbolsIn("Zetaworks fell.", ["USD"])).toEqual(["ZZZ"]);
+  });
+});
+
+describe("search for a symbol with a typo", () => {
+  it("offers the symbol one edit away first", () => {
+    const symbols = loadSymbolDirectory();
+    expect(symbols.search("BABAA", 5)[0]?.symbol).toBe("BABA");
+    expect(symbols.search("APPL", 5).map((e) => e.symbol)).toContain("AAPL");
+    expect(symbols.search("MSTF", 5).map((e) => e.symbol)).toContain("MSFT");
   });
 });

@@ -42,6 +42,14 @@ export function createSearch(listings: Listings): Search {
       .toSorted((a, b) => closeness(a) - closeness(b) || listings.symbol(a).length - listings.symbol(b).length || order(a) - order(b) || a - b);
     push(symbolHits);
     if (out.length >= limit) return out;
+    // 1b. A symbol one typo away ("BABAA", "BAAB"), for queries shaped like a symbol.
+    if (/^[a-z0-9.-]{2,10}$/.test(lower)) {
+      const near = oneEditAway(lower)
+        .flatMap((candidate) => prefixes?.bySymbol.get(candidate) ?? [])
+        .toSorted((a, b) => order(a) - order(b) || a - b);
+      push(near);
+      if (out.length >= limit) return out;
+    }
     // 2. Name prefix.
     const folded = foldText(q).replace(/[^a-z0-9]+/g, " ").trim();
     if (folded) {
@@ -64,6 +72,8 @@ export function createSearch(listings: Listings): Search {
 interface PrefixIndex {
   /** Listings sorted by lower-case symbol. */
   symbolOrder: Int32Array;
+  /** Listings by lower-case symbol. */
+  bySymbol: Map<string, number[]>;
   /** Folded full names and name keys, sorted (ties by listing), with their listing. */
   nameTexts: string[];
   nameOwners: Int32Array;
@@ -93,11 +103,37 @@ function buildPrefixIndex(listings: Listings): PrefixIndex {
   const sorted = Int32Array.from({ length: texts.length }, (_, p) => p).toSorted(
     (a, b) => compareStrings(texts[a] ?? "", texts[b] ?? "") || (owners[a] ?? 0) - (owners[b] ?? 0),
   );
+  const bySymbol = new Map<string, number[]>();
+  lowerSymbols.forEach((symbol, i) => {
+    const list = bySymbol.get(symbol);
+    if (list) list.push(i);
+    else bySymbol.set(symbol, [i]);
+  });
   return {
     symbolOrder,
+    bySymbol,
     nameTexts: Array.from(sorted, (p) => texts[p] ?? ""),
     nameOwners: Int32Array.from(sorted, (p) => owners[p] ?? 0),
   };
+}
+
+const SYMBOL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789.-";
+
+/** Every string one deletion, insertion, substitution or swap of neighbours away. */
+function oneEditAway(word: string): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i <= word.length; i += 1) {
+    const head = word.slice(0, i);
+    const tail = word.slice(i);
+    if (tail) out.add(head + tail.slice(1));
+    if (tail.length > 1) out.add(head + (tail[1] ?? "") + (tail[0] ?? "") + tail.slice(2));
+    for (const c of SYMBOL_CHARS) {
+      out.add(head + c + tail);
+      if (tail) out.add(head + c + tail.slice(1));
+    }
+  }
+  out.delete(word);
+  return [...out];
 }
 
 /** Positions whose text starts with prefix, from a sorted sequence (bounded). */
