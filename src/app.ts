@@ -37,7 +37,7 @@ export interface App {
 }
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
-  const store = await openStore(config.database);
+  const store = await openStore(config.database, { logger });
   const fetcher = createPageFetcher({ ...config.fetch, logger });
   const symbols = loadSymbolDirectory(config.symbolsPath);
   const extractive = createExtractiveEngine({ symbols });

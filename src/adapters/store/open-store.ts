@@ -1,12 +1,11 @@
 import type { Config } from "../../config.ts";
 import type { Store } from "../../core/store.ts";
-import { UserFacingError } from "../../core/errors.ts";
+import type { Logger } from "../../logger.ts";
 import { openSqliteStore } from "./sqlite-store.ts";
 
-export async function openStore(database: Config["database"]): Promise<Store> {
+export async function openStore(database: Config["database"], options: { logger?: Logger } = {}): Promise<Store> {
   if (database.kind === "sqlite") return openSqliteStore(database.path);
-  throw new UserFacingError(
-    "invalid_input",
-    "PostgreSQL storage is not available in this version; unset DATABASE_URL to use SQLite.",
-  );
+  // Loaded only when used: a SQLite deployment never loads the PostgreSQL driver.
+  const { openPostgresStore } = await import("./postgres-store.ts");
+  return openPostgresStore(database.url, options.logger ? { logger: options.logger } : {});
 }

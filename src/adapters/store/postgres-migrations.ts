@@ -1,0 +1,71 @@
+/**
+ * Ordered schema migrations for PostgreSQL, the counterpart of sqlite-migrations.ts; each runs once,
+ * in its own transaction under an advisory lock, recorded in schema_migrations.
+ * Instants the Store returns (created_at, paused_at, sent_at…) are ISO text, stored as given, so
+ * both engines hand back exactly what was put in; lease times are epoch milliseconds (bigint).
+ */
+export const postgresMigrations: readonly string[] = [
+  `CREATE TABLE briefs (
+     source TEXT NOT NULL,
+     prompt_version TEXT NOT NULL,
+     model TEXT NOT NULL,
+     language TEXT NOT NULL,
+     result_json TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (source, prompt_version, model, language)
+   );
+   CREATE TABLE counters (
+     name TEXT NOT NULL,
+     period TEXT NOT NULL,
+     value BIGINT NOT NULL,
+     PRIMARY KEY (name, period)
+   );`,
+  `CREATE TABLE channels (
+     channel_id TEXT PRIMARY KEY,
+     guild_id TEXT NOT NULL,
+     schedule_time TEXT,
+     schedule_zone TEXT,
+     weekdays_only BOOLEAN NOT NULL DEFAULT TRUE,
+     paused_reason TEXT,
+     paused_at TEXT,
+     last_digest_at TEXT
+   );
+   CREATE TABLE watches (
+     id BIGINT GENERATED ALWAYS AS IDENTITY,
+     channel_id TEXT NOT NULL,
+     symbol TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (channel_id, symbol)
+   );
+   CREATE TABLE deliveries (
+     channel_id TEXT NOT NULL,
+     slot_key TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'skipped')),
+     owner TEXT NOT NULL,
+     nonce TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     claimed_at BIGINT NOT NULL,
+     lease_until BIGINT NOT NULL,
+     sent_at TEXT,
+     message_ids TEXT,
+     note TEXT,
+     PRIMARY KEY (channel_id, slot_key)
+   );
+   CREATE TABLE feed_state (
+     url TEXT PRIMARY KEY,
+     etag TEXT,
+     last_modified TEXT,
+     failures INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at TEXT,
+     last_error TEXT,
+     last_fetched_at TEXT,
+     items_json TEXT
+   );
+   CREATE TABLE cache (
+     kind TEXT NOT NULL,
+     key TEXT NOT NULL,
+     json TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (kind, key)
+   );`,
+];
