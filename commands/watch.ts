@@ -131,11 +131,15 @@ export function formatSlotInstant(at: Date, timeZone: string): string {
   return `${local} ${timeZone} (${utcTime} UTC on ${utcDay})`;
 }
 
+/** The symbol a ticker option names: an autocomplete choice's label pasted as text still names its symbol first. */
+function symbolQuery(raw: string): string {
+  const text = raw.trim();
+  return text.includes(" — ") ? (text.split(" — ")[0] ?? text) : text;
+}
+
 /** A symbol from the directory, case-insensitively; unknown ones are refused with close matches. */
 export function resolveSymbol(symbols: SymbolDirectory, raw: string): SymbolEntry {
-  const text = raw.trim();
-  // An autocomplete choice's label pasted as text still names its symbol first.
-  const query = text.includes(" — ") ? (text.split(" — ")[0] ?? text) : text;
+  const query = symbolQuery(raw);
   const entry = symbols.get(query);
   if (entry !== undefined) return entry;
   // The router escapes error messages for Discord; they are built from plain text here.
@@ -145,11 +149,17 @@ export function resolveSymbol(symbols: SymbolDirectory, raw: string): SymbolEntr
   throw new UserFacingError("invalid_input", `Unknown symbol ${shown}.${hint}`);
 }
 
+/** resolveSymbol once the directory is loaded; its search indexes ("did you mean") only for an unknown symbol. */
+async function resolveTicker(ctx: CommandContext, raw: string): Promise<SymbolEntry> {
+  const known = (await ctx.app.loadSymbols()).get(symbolQuery(raw));
+  return known ?? resolveSymbol(await ctx.app.loadSymbols("search"), raw);
+}
+
 // ---- subcommands ------------------------------------------------------------------------------
 
 async function add(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { channelId, guildId } = guildChannelOf(interaction);
-  const entry = resolveSymbol(ctx.app.symbols, interaction.options.getString("ticker", true));
+  const entry = await resolveTicker(ctx, interaction.options.getString("ticker", true));
   const { store, config } = ctx.app;
   const channel = await store.getChannel(channelId);
   const resumed = await resumeIfPaused(ctx, channel);
@@ -174,7 +184,7 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: CommandCont
   const raw = interaction.options.getString("ticker", true).trim();
   const { store } = ctx.app;
   const watched = await store.listWatches(channelId);
-  const wanted = (ctx.app.symbols.get(raw)?.symbol ?? raw).toUpperCase();
+  const wanted = ((await ctx.app.loadSymbols()).get(raw)?.symbol ?? raw).toUpperCase();
   const symbol = watched.find((s) => s.toUpperCase() === wanted || s.toUpperCase() === raw.toUpperCase());
   const resumed = await resumeIfPaused(ctx, await store.getChannel(channelId));
   const removed = symbol !== undefined && (await store.removeWatch(channelId, symbol));
@@ -190,8 +200,8 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: CommandCont
 
 async function list(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
   const { channelId } = guildChannelOf(interaction);
-  const { store, symbols } = ctx.app;
-  const [watched, channel] = await Promise.all([store.listWatches(channelId), store.getChannel(channelId)]);
+  const { store } = ctx.app;
+  const [watched, channel, symbols] = await Promise.all([store.listWatches(channelId), store.getChannel(channelId), ctx.app.loadSymbols()]);
   const lines: string[] = [];
   if (watched.length === 0) {
     lines.push("This channel follows no tickers yet: use /watch add.");
@@ -237,28 +247,28 @@ async function autocomplete(interaction: AutocompleteInteraction, ctx: CommandCo
   if (sub === "remove") {
     const { channelId } = guildChannelOf(interaction);
     const needle = focused.trim().toUpperCase();
-    const watched = await ctx.app.store.listWatches(channelId);
-    const matching = watched.filter((s) => needle === "" || s.toUpperCase().includes(needle) || (ctx.app.symbols.get(s)?.name.toUpperCase().includes(needle) ?? false));
+    const [watched, symbols] = await Promise.all([ctx.app.store.listWatches(channelId), ctx.app.loadSymbols()]);
+    const matching = watched.filter((s) => needle === "" || s.toUpperCase().includes(needle) || (symbols.get(s)?.name.toUpperCase().includes(needle) ?? false));
     matching.sort((a, b) => Number(!a.toUpperCase().startsWith(needle)) - Number(!b.toUpperCase().startsWith(needle)));
     await interaction.respond(
       matching.slice(0, AUTOCOMPLETE_MAX).map((symbol) => {
-        const entry = ctx.app.symbols.get(symbol);
+        const entry = symbols.get(symbol);
         return { name: entry ? choiceName(entry) : symbol, value: symbol };
       }),
     );
     return;
   }
-  await interaction.respond(symbolChoices(ctx.app.symbols, focused));
+  await interaction.respond(symbolChoices(await ctx.app.loadSymbols("search"), focused));
 }
 
 export const watch: ChatInputCommand = {
   data,
   defer: "ephemeral",
-  validate(interaction, ctx) {
+  async validate(interaction, ctx) {
     const sub = interaction.options.getSubcommand();
     guildChannelOf(interaction);
     if (sub === "add" || sub === "remove") requireManageChannels(interaction);
-    if (sub === "add") resolveSymbol(ctx.app.symbols, interaction.options.getString("ticker", true));
+    if (sub === "add") await resolveTicker(ctx, interaction.options.getString("ticker", true));
   },
   async execute(interaction, ctx) {
     const sub = interaction.options.getSubcommand();

@@ -1,10 +1,9 @@
-import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { createPageFetcher } from "./adapters/fetch/guarded-fetcher.ts";
 import { DEFAULT_FEED_TEMPLATES, expandFeedTemplates } from "./adapters/news/feed-templates.ts";
 import { openStore } from "./adapters/store/open-store.ts";
-import { loadSymbolDirectory } from "./adapters/symbols/directory.ts";
+import { openSymbolDirectory, type SymbolUse } from "./adapters/symbols/directory.ts";
 import { createExtractiveEngine } from "./core/extractive/engine.ts";
 import { createDigestBuilder, type FeedSource, type TickerSynthesizer } from "./core/digest-builder.ts";
 import type { DigestBuilder } from "./core/digest.ts";
@@ -12,6 +11,7 @@ import type { ArticleExtractor, BriefEngine, PageFetcher, SymbolDirectory } from
 import { loadPrompt } from "./core/prompt.ts";
 import type { Store } from "./core/store.ts";
 import { createSummarizer, type Summarizer } from "./core/summarize.ts";
+import { importGradually } from "./gradual-import.ts";
 
 /**
  * Everything the CLI and the bot share, built once from validated config.
@@ -19,7 +19,9 @@ import { createSummarizer, type Summarizer } from "./core/summarize.ts";
  * The heavy parts load on first use, so an idle bot holds only what it needs to answer Discord:
  * the article extractor (linkedom, Readability, language detection) on the first summary, the
  * OpenAI SDK on the first model call, the feed parsers on the first feed read, and the symbol
- * directory on the first lookup (autocomplete, /watch, the extractive engine).
+ * directory on the first lookup (autocomplete, /watch, the extractive engine, digests). Each
+ * loads in steps with the event loop free in between, so interactions arriving meanwhile are
+ * still acknowledged at once.
  */
 export interface App {
   config: Config;
@@ -28,7 +30,11 @@ export interface App {
   fetcher: PageFetcher;
   /** The article extractor, loaded on the first call (the summarizer calls it for you). */
   loadExtractor(): Promise<ArticleExtractor>;
-  symbols: SymbolDirectory;
+  /**
+   * The symbol directory, its listings and the indexes of `uses` built (in slices, once): it
+   * then answers those synchronously. The extractive engine and the digest builder load it for you.
+   */
+  loadSymbols(...uses: SymbolUse[]): Promise<SymbolDirectory>;
   extractive: BriefEngine;
   llm?: BriefEngine;
   summarizer: Summarizer;
@@ -39,8 +45,10 @@ export interface App {
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const store = await openStore(config.database, { logger });
   const fetcher = createPageFetcher({ ...config.fetch, logger });
-  const symbols = loadSymbolDirectory(config.symbolsPath);
-  const extractive = createExtractiveEngine({ symbols });
+  const symbolSource = openSymbolDirectory(config.symbolsPath);
+  const loadSymbols = (...uses: SymbolUse[]) => symbolSource.load(uses);
+  const symbols = symbolSource.directory;
+  const extractive = withSymbols(createExtractiveEngine({ symbols }), () => loadSymbols("text"));
   const llmConfig = config.llm;
   const llm = llmConfig ? lazyLlmEngine({ ...llmConfig, logger }) : undefined;
 
@@ -79,7 +87,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const feedTemplates = config.newsFeeds ?? DEFAULT_FEED_TEMPLATES;
   const loadFeeds = once(async () => (await import("./adapters/news/feed-fetcher.ts")).createFeedFetcher({ fetcher, store, logger }));
   const feeds: FeedSource = { fetchFeed: async (url, signal) => (await loadFeeds()).fetchFeed(url, signal) };
-  const digestBuilder = createDigestBuilder({
+  const digestBuilderWithSymbols = createDigestBuilder({
     symbols,
     store,
     summarizer,
@@ -88,13 +96,19 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     ...(llmConfig ? { synthesizer: lazySynthesizer({ ...llmConfig, logger }) } : {}),
     log: logger,
   });
+  const digestBuilder: DigestBuilder = {
+    async build(request) {
+      await loadSymbols();
+      return digestBuilderWithSymbols.build(request);
+    },
+  };
   return {
     config,
     logger,
     store,
     fetcher,
     loadExtractor,
-    symbols,
+    loadSymbols,
     extractive,
     ...(llm ? { llm } : {}),
     summarizer,
@@ -115,23 +129,34 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** The engine, with `load` awaited before each brief (the extractive engine looks tickers up synchronously). */
+function withSymbols(engine: BriefEngine, load: () => Promise<unknown>): BriefEngine {
+  return {
+    name: engine.name,
+    model: engine.model,
+    promptVersion: engine.promptVersion,
+    summarize: async (request) => {
+      await load();
+      return engine.summarize(request);
+    },
+  };
+}
+
 type LlmOptions = NonNullable<Config["llm"]> & { logger: Logger };
 
 /**
- * The OpenAI SDK on its own first (~0.15 s holding the thread), then the event loop runs before
- * the adapter that uses it loads: other interactions are acknowledged in between.
+ * An adapter built on the OpenAI SDK: the SDK alone is ~240 modules (~0.15 s of compiling), so
+ * they are imported a few at a time with the event loop free in between.
  */
-async function importSdk(): Promise<void> {
-  await import("openai");
-  await nextTurn();
+function importLlmAdapter<T>(path: string): Promise<T> {
+  return importGradually<T>(new URL(path, import.meta.url).href);
 }
 
 /** The OpenAI brief engine; the SDK loads on the first brief. Its name, model and prompt version are known before. */
 function lazyLlmEngine(options: LlmOptions): BriefEngine {
-  const engine = once(async () => {
-    await importSdk();
-    return (await import("./adapters/llm/openai-engine.ts")).createOpenAiEngine(options);
-  });
+  const engine = once(async () =>
+    (await importLlmAdapter<typeof import("./adapters/llm/openai-engine.ts")>("./adapters/llm/openai-engine.ts")).createOpenAiEngine(options),
+  );
   return {
     name: "llm",
     model: options.model,
@@ -142,10 +167,9 @@ function lazyLlmEngine(options: LlmOptions): BriefEngine {
 
 /** The OpenAI ticker synthesizer of digests; the SDK loads on the first synthesis. */
 function lazySynthesizer(options: LlmOptions): TickerSynthesizer {
-  const synthesizer = once(async () => {
-    await importSdk();
-    return (await import("./adapters/llm/openai-synthesis.ts")).createOpenAiSynthesizer(options);
-  });
+  const synthesizer = once(async () =>
+    (await importLlmAdapter<typeof import("./adapters/llm/openai-synthesis.ts")>("./adapters/llm/openai-synthesis.ts")).createOpenAiSynthesizer(options),
+  );
   return {
     model: options.model,
     promptVersion: loadPrompt("digest").version,

@@ -6,6 +6,7 @@
 import type { SymbolEntry } from "../../core/ports.ts";
 import { nameKeyTokens } from "./names.ts";
 import { PROMINENT_SYMBOLS } from "./prominent.ts";
+import { runNow, tick, type Steps } from "./steps.ts";
 
 export interface SymbolRow {
   symbol: string;
@@ -117,7 +118,7 @@ export class ListingsBuilder {
   }
 
   build(): Listings {
-    return new Listings(this);
+    return runNow(Listings.build(this));
   }
 }
 
@@ -126,6 +127,15 @@ function splitAliases(field: string): string[] {
 }
 
 const MAJOR_US = new Set(["NYSE", "NASDAQ"]);
+
+/** The columns `Listings.build` derives from the rows. */
+interface DerivedColumns {
+  keys: string[];
+  cluster: Int32Array;
+  clusterMembers: MemberTable;
+  group: Int32Array;
+  groupMembers: MemberTable;
+}
 
 export class Listings {
   readonly count: number;
@@ -152,7 +162,8 @@ export class Listings {
   readonly #currencies: CodeColumn;
   readonly #entries: Array<SymbolEntry | undefined>;
 
-  constructor(b: ListingsBuilder) {
+  /** Use `Listings.build`: the derived columns come from there. */
+  constructor(b: ListingsBuilder, derived: DerivedColumns) {
     const n = b.symbols.length;
     this.count = n;
     this.symbols = b.symbols;
@@ -166,7 +177,23 @@ export class Listings {
     this.#countries = b.countries;
     this.#currencies = b.currencies;
     this.#entries = Array.from<SymbolEntry | undefined>({ length: n });
+    this.keys = derived.keys;
+    this.cluster = derived.cluster;
+    this.clusterMembers = derived.clusterMembers;
+    this.group = derived.group;
+    this.groupMembers = derived.groupMembers;
+    this.baseRank = new Uint8Array(n);
+    for (let i = 0; i < n; i += 1) {
+      if (PROMINENT_SYMBOLS.has(this.symbols[i] ?? "")) {
+        this.prominentClusters.add(this.cluster[i] ?? i);
+        this.prominentGroups.add(this.group[i] ?? i);
+      }
+    }
+  }
 
+  /** The listings of the builder's rows, with companies linked and ranks set; yields between slices. */
+  static *build(b: ListingsBuilder): Steps<Listings> {
+    const n = b.symbols.length;
     // Same company: linked by aliases (symmetric, transitive).
     const parent = new Int32Array(n);
     for (let i = 0; i < n; i += 1) parent[i] = i;
@@ -187,38 +214,44 @@ export class Listings {
       if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
     };
     for (let i = 0; i < n; i += 1) {
-      for (const alias of splitAliases(this.#aliasFields[i] ?? "")) {
-        const j = this.bySymbol.get(alias.toUpperCase());
+      for (const alias of splitAliases(b.aliasFields[i] ?? "")) {
+        const j = b.bySymbol.get(alias.toUpperCase());
         if (j !== undefined) union(i, j);
       }
+      if (tick(i)) yield;
     }
-    this.cluster = new Int32Array(n);
-    for (let i = 0; i < n; i += 1) this.cluster[i] = find(i);
-    this.clusterMembers = memberTable(this.cluster);
-    for (let i = 0; i < n; i += 1) if (PROMINENT_SYMBOLS.has(this.symbols[i] ?? "")) this.prominentClusters.add(this.cluster[i] ?? i);
+    const cluster = new Int32Array(n);
+    for (let i = 0; i < n; i += 1) cluster[i] = find(i);
+    const clusterMembers = memberTable(cluster);
+    yield;
 
     // Name keys. Listings that share a key are one company for matching purposes (union by key).
-    this.keys = [];
+    const keys: string[] = [];
     const firstByKey = new Map<string, number>();
     for (let i = 0; i < n; i += 1) {
-      const key = nameKeyTokens(this.names[i] ?? "").join(" ");
+      const key = nameKeyTokens(b.names[i] ?? "").join(" ");
       const first = firstByKey.get(key);
       if (first === undefined) {
         firstByKey.set(key, i);
-        this.keys.push(key);
+        keys.push(key);
       } else {
         union(i, first);
-        this.keys.push(this.keys[first] ?? key);
+        keys.push(keys[first] ?? key);
       }
+      if (tick(i)) yield;
     }
-    this.group = new Int32Array(n);
-    this.baseRank = new Uint8Array(n);
+    firstByKey.clear();
+    const group = new Int32Array(n);
+    for (let i = 0; i < n; i += 1) group[i] = find(i);
+    const groupMembers = memberTable(group);
+    yield;
+
+    const listings = new Listings(b, { keys, cluster, clusterMembers, group, groupMembers });
     for (let i = 0; i < n; i += 1) {
-      this.group[i] = find(i);
-      this.baseRank[i] = this.#baseRankOf(i);
+      listings.baseRank[i] = listings.#baseRankOf(i);
+      if (tick(i)) yield;
     }
-    this.groupMembers = memberTable(this.group);
-    for (let i = 0; i < n; i += 1) if (PROMINENT_SYMBOLS.has(this.symbols[i] ?? "")) this.prominentGroups.add(this.group[i] ?? i);
+    return listings;
   }
 
   symbol(i: number): string {
@@ -305,7 +338,7 @@ type Column = (typeof COLUMNS)[number];
  * Calls `onRecord` with each record's trimmed fields by column name. One record per line (the
  * directory has no line breaks inside fields); quoted fields as in RFC 4180.
  */
-function readCsv(csv: string, onRecord: (field: (name: Column) => string) => void): void {
+function* readCsv(csv: string, onRecord: (field: (name: Column) => string) => void): Steps<void> {
   let header: Map<string, number> | undefined;
   let record: string[] = [];
   const field = (name: Column): string => {
@@ -313,7 +346,8 @@ function readCsv(csv: string, onRecord: (field: (name: Column) => string) => voi
     return c === undefined ? "" : (record[c] ?? "").trim();
   };
   let pos = 0;
-  while (pos < csv.length) {
+  for (let lines = 0; pos < csv.length; lines += 1) {
+    if (tick(lines)) yield;
     let end = csv.indexOf("\n", pos);
     if (end < 0) end = csv.length;
     const line = csv.slice(pos, end > pos && csv.charCodeAt(end - 1) === 13 ? end - 1 : end);
@@ -355,7 +389,7 @@ function parseQuotedLine(line: string): string[] {
 /** Parses the directory CSV into rows (rows without symbol or name are skipped). */
 export function parseSymbolCsv(csv: string): SymbolRow[] {
   const rows: SymbolRow[] = [];
-  readCsv(csv, (f) => {
+  const reading = readCsv(csv, (f) => {
     const symbol = f("symbol");
     const name = f("name");
     if (!symbol || !name) return;
@@ -375,12 +409,13 @@ export function parseSymbolCsv(csv: string): SymbolRow[] {
     if (source) row.source = source;
     rows.push(row);
   });
+  runNow(reading);
   return rows;
 }
 
-/** Adds a CSV's records straight to the columns, without row objects in between. */
-export function addSymbolCsv(builder: ListingsBuilder, csv: string): void {
-  readCsv(csv, (f) => {
+/** Adds a CSV's records straight to the columns, without row objects in between; yields between slices. */
+export function addSymbolCsvSteps(builder: ListingsBuilder, csv: string): Steps<void> {
+  return readCsv(csv, (f) => {
     const symbol = f("symbol");
     const name = f("name");
     if (!symbol || !name) return;

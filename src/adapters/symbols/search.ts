@@ -1,16 +1,21 @@
 /**
  * Autocomplete and "did you mean" over the directory: symbol prefix, then name prefix, then
- * trigram similarity. The sorted indexes are built on the first search and the trigram postings
- * on the first fuzzy one, as offset tables over typed arrays.
+ * trigram similarity, over sorted indexes and trigram postings kept as offset tables over typed
+ * arrays. The directory decides when they are built (search asks for them when it needs them).
  */
 import { memberTable, membersOf, type Listings, type MemberTable } from "./listings.ts";
 import { foldText } from "./names.ts";
+import { sortSteps, tick, type Steps } from "./steps.ts";
 
 export type Search = (query: string, limit: number) => number[];
 
-export function createSearch(listings: Listings): Search {
-  let prefixes: PrefixIndex | undefined;
-  let fuzzy: FuzzyIndex | undefined;
+/** The indexes a search uses, built (or already there) when asked for. */
+export interface SearchIndexes {
+  prefixes(): PrefixIndex;
+  fuzzy(): FuzzyIndex;
+}
+
+export function createSearch(listings: Listings, indexes: SearchIndexes): Search {
   const order = (i: number) =>
     i >= 0 && i < listings.count
       ? (listings.prominentGroups.has(listings.group[i] ?? -1) ? 0 : 1) * 1000 + (listings.baseRank[i] ?? 0)
@@ -19,7 +24,7 @@ export function createSearch(listings: Listings): Search {
   return (query, limit) => {
     const q = query.trim();
     if (!q || limit <= 0) return [];
-    prefixes ??= buildPrefixIndex(listings);
+    const prefixes = indexes.prefixes();
     const { symbolOrder, nameTexts, nameOwners } = prefixes;
     const out: number[] = [];
     const seen = new Set<number>();
@@ -45,7 +50,7 @@ export function createSearch(listings: Listings): Search {
     // 1b. A symbol one typo away ("BABAA", "BAAB"), for queries shaped like a symbol.
     if (/^[a-z0-9.-]{2,10}$/.test(lower)) {
       const near = oneEditAway(lower)
-        .flatMap((candidate) => prefixes?.bySymbol.get(candidate) ?? [])
+        .flatMap((candidate) => prefixes.bySymbol.get(candidate) ?? [])
         .toSorted((a, b) => order(a) - order(b) || a - b);
       push(near);
       if (out.length >= limit) return out;
@@ -60,7 +65,7 @@ export function createSearch(listings: Listings): Search {
     }
     if (out.length >= limit || folded.length < 3) return out;
     // 3. Fuzzy: Dice coefficient over trigrams of the distinct name keys.
-    fuzzy ??= buildFuzzyIndex(listings);
+    const fuzzy = indexes.fuzzy();
     for (const k of fuzzy.similar(folded)) {
       if (out.length >= limit) break;
       push([...membersOf(fuzzy.members, k)].toSorted((a, b) => order(a) - order(b) || a - b));
@@ -69,7 +74,7 @@ export function createSearch(listings: Listings): Search {
   };
 }
 
-interface PrefixIndex {
+export interface PrefixIndex {
   /** Listings sorted by lower-case symbol. */
   symbolOrder: Int32Array;
   /** Listings by lower-case symbol. */
@@ -83,14 +88,20 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function buildPrefixIndex(listings: Listings): PrefixIndex {
+/** The symbol and name prefix index, built in slices. */
+export function* prefixIndexSteps(listings: Listings): Steps<PrefixIndex> {
   const n = listings.count;
-  const lowerSymbols = listings.symbols.map((s) => s.toLowerCase());
-  const symbolOrder = Int32Array.from({ length: n }, (_, i) => i).toSorted((a, b) => compareStrings(lowerSymbols[a] ?? "", lowerSymbols[b] ?? "") || a - b);
+  const lowerSymbols: string[] = [];
+  for (let i = 0; i < n; i += 1) {
+    lowerSymbols.push(listings.symbol(i).toLowerCase());
+    if (tick(i)) yield;
+  }
+  const symbolOrder = yield* sortSteps(Int32Array.from({ length: n }, (_, i) => i), (a, b) => compareStrings(lowerSymbols[a] ?? "", lowerSymbols[b] ?? "") || a - b);
 
   const texts: string[] = [];
   const owners: number[] = [];
   for (let i = 0; i < n; i += 1) {
+    if (tick(i)) yield;
     const full = foldText(listings.name(i)).replace(/[^a-z0-9]+/g, " ").trim();
     texts.push(full);
     owners.push(i);
@@ -100,21 +111,27 @@ function buildPrefixIndex(listings: Listings): PrefixIndex {
       owners.push(i);
     }
   }
-  const sorted = Int32Array.from({ length: texts.length }, (_, p) => p).toSorted(
+  const sorted = yield* sortSteps(
+    Int32Array.from({ length: texts.length }, (_, p) => p),
     (a, b) => compareStrings(texts[a] ?? "", texts[b] ?? "") || (owners[a] ?? 0) - (owners[b] ?? 0),
   );
   const bySymbol = new Map<string, number[]>();
-  lowerSymbols.forEach((symbol, i) => {
+  for (let i = 0; i < n; i += 1) {
+    const symbol = lowerSymbols[i] ?? "";
     const list = bySymbol.get(symbol);
     if (list) list.push(i);
     else bySymbol.set(symbol, [i]);
-  });
-  return {
-    symbolOrder,
-    bySymbol,
-    nameTexts: Array.from(sorted, (p) => texts[p] ?? ""),
-    nameOwners: Int32Array.from(sorted, (p) => owners[p] ?? 0),
-  };
+    if (tick(i)) yield;
+  }
+  const nameTexts: string[] = [];
+  const nameOwners = new Int32Array(sorted.length);
+  for (let q = 0; q < sorted.length; q += 1) {
+    const p = sorted[q] ?? 0;
+    nameTexts.push(texts[p] ?? "");
+    nameOwners[q] = owners[p] ?? 0;
+    if (tick(q)) yield;
+  }
+  return { symbolOrder, bySymbol, nameTexts, nameOwners };
 }
 
 const SYMBOL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789.-";
@@ -155,7 +172,7 @@ function prefixRange(length: number, textAt: (position: number) => string, prefi
 
 // ---------------------------------------------------------------------------------------------
 
-interface FuzzyIndex {
+export interface FuzzyIndex {
   /** Listings of each distinct key, by key number. */
   members: MemberTable;
   /** Distinct keys most similar to the query first (Dice ≥ 0.35). */
@@ -164,7 +181,8 @@ interface FuzzyIndex {
 
 const MIN_DICE = 0.35;
 
-function buildFuzzyIndex(listings: Listings): FuzzyIndex {
+/** The trigram index of the distinct name keys, built in slices. */
+export function* fuzzyIndexSteps(listings: Listings): Steps<FuzzyIndex> {
   // Distinct keys in first-seen order (the full folded name when a listing has no key).
   const keyNumbers = new Map<string, number>();
   const keys: string[] = [];
@@ -178,6 +196,7 @@ function buildFuzzyIndex(listings: Listings): FuzzyIndex {
       keyNumbers.set(key, k);
     }
     keyOf[i] = k;
+    if (tick(i)) yield;
   }
   keyNumbers.clear();
   const members = memberTable(keyOf, keys.length);
@@ -188,8 +207,8 @@ function buildFuzzyIndex(listings: Listings): FuzzyIndex {
   const gramCount = new Uint16Array(keys.length);
   const counts: number[] = [];
   const keyGrams: number[] = [];
-  keys.forEach((key, k) => {
-    const grams = trigrams(key);
+  for (let k = 0; k < keys.length; k += 1) {
+    const grams = trigrams(keys[k] ?? "");
     gramCount[k] = grams.size;
     for (const g of grams) {
       let id = gramIds.get(g);
@@ -201,7 +220,8 @@ function buildFuzzyIndex(listings: Listings): FuzzyIndex {
       counts[id] = (counts[id] ?? 0) + 1;
       keyGrams.push(id);
     }
-  });
+    if (tick(k)) yield;
+  }
   const start = new Int32Array(counts.length + 1);
   counts.forEach((c, id) => (start[id + 1] = (start[id] ?? 0) + c));
   const fill = start.slice(0, counts.length);
@@ -214,6 +234,7 @@ function buildFuzzyIndex(listings: Listings): FuzzyIndex {
       postings[slot] = k;
       fill[id] = slot + 1;
     }
+    if (tick(k)) yield;
   }
   const shared = new Uint16Array(keys.length);
 
