@@ -107,9 +107,15 @@ export interface DigestBuilderDeps {
   articleHostIntervalMs?: number;
   /** Ticker syntheses requested at once (default 4). */
   synthesisConcurrency?: number;
+  /**
+   * Tickers in progress at once: feeds read, stories chosen, articles summarized, synthesis
+   * written (default 32). Bounds the feed items held; enough to keep the article slots busy.
+   */
+  tickerConcurrency?: number;
 }
 
 export const DEFAULT_STORIES_PER_TICKER = 5;
+export const DEFAULT_TICKER_CONCURRENCY = 32;
 /** Stories linked per ticker: the summarized ones first, then further headlines (Discord fits them). */
 export const DEFAULT_LINKED_STORIES_PER_TICKER = 15;
 export const SYNTHESIS_CACHE_KIND = "synthesis";
@@ -117,15 +123,20 @@ export const HEADLINES_ONLY_WARNING = "No language model is configured: this dig
 
 const DAY_MS = 86_400_000;
 
-/** One story's brief, shared by every ticker whose digest carries the story. */
-interface StoryWork {
+/** A chosen story without its feed items: what the digest shows and the links to read. */
+type StoryShell = Pick<StoryCluster, "id" | "title" | "url" | "publishedAt" | "sources">;
+
+interface TickerStory {
+  story: StoryShell;
+  /** The story's brief, shared by every ticker that carries it; absent for headlines only. */
   brief?: Promise<BriefOutcome>;
 }
 
-interface TickerStory {
-  cluster: StoryCluster;
-  /** Absent for stories listed as headlines only (beyond the ones summarized). */
-  work?: StoryWork;
+interface FailedFeed {
+  url: string;
+  error?: string;
+  /** Position of the feed among the build's feeds, so the warning does not depend on timing. */
+  position: number;
 }
 
 interface BriefOutcome {
@@ -143,14 +154,15 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
   });
   const feedSlots = createKeyedLimiter({ concurrency: deps.feedConcurrency ?? 8 });
   const synthesisSlots = createKeyedLimiter({ concurrency: deps.synthesisConcurrency ?? 4 });
+  const tickerConcurrency = Math.max(1, Math.floor(deps.tickerConcurrency ?? DEFAULT_TICKER_CONCURRENCY));
   // Concurrent builds (several channels at once) share briefs and syntheses still running.
   const briefsInFlight = new Map<string, Promise<BriefOutcome>>();
   const synthesesInFlight = new Map<string, Promise<TickerSynthesis>>();
 
-  async function summarizeStory(cluster: StoryCluster, run: Run): Promise<BriefOutcome> {
+  async function summarizeStory(story: StoryShell, run: Run): Promise<BriefOutcome> {
     let lastError = "The article could not be read.";
     // The representative first; another outlet's page when it cannot be read.
-    for (const source of cluster.sources) {
+    for (const source of story.sources) {
       const url = source.url;
       const host = hostOf(url) ?? url;
       try {
@@ -187,15 +199,13 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
     return { briefError: lastError };
   }
 
-  function briefFor(story: Required<TickerStory>, run: Run): Promise<BriefOutcome> {
-    if (story.work.brief) return story.work.brief;
-    const key = `${story.cluster.url}|${run.language}`;
+  function briefFor(story: StoryShell, run: Run): Promise<BriefOutcome> {
+    const key = `${story.url}|${run.language}`;
     let running = briefsInFlight.get(key);
     if (!running) {
-      running = summarizeStory(story.cluster, run).finally(() => briefsInFlight.delete(key));
+      running = summarizeStory(story, run).finally(() => briefsInFlight.delete(key));
       briefsInFlight.set(key, running);
     }
-    story.work.brief = running;
     return running;
   }
 
@@ -232,10 +242,8 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
   }
 
   async function tickerDigest(entry: SymbolEntry, tickerStories: TickerStory[], run: Run): Promise<TickerDigest> {
-    const outcomes = await Promise.all(
-      tickerStories.map(({ cluster, work }) => (work ? briefFor({ cluster, work }, run) : Promise.resolve({}))),
-    );
-    const stories = tickerStories.map((story, i) => toDigestStory(story.cluster, outcomes[i] ?? {}));
+    const outcomes = await Promise.all(tickerStories.map(({ brief }) => brief ?? {}));
+    const stories = tickerStories.map(({ story }, i) => toDigestStory(story, outcomes[i] ?? {}));
     const headlines: TickerDigest = { symbol: entry.symbol, name: entry.name, tone: null, bullets: [], stories, mode: "headlines" };
     const synthesizer = deps.synthesizer;
     if (synthesizer === undefined) return headlines;
@@ -288,61 +296,103 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
     };
     const entries = resolveSymbols(request.symbols, deps.symbols, run.warnings);
     if (deps.synthesizer === undefined && entries.length > 0) run.warnings.push(HEADLINES_ONLY_WARNING);
+    const feedWarningAt = run.warnings.length;
 
-    const feedsBySymbol = new Map<string, string[]>();
-    const allFeeds = new Set<string>();
-    for (const entry of entries) {
-      const urls = deps.feedUrls(entry);
-      feedsBySymbol.set(entry.symbol, urls);
-      for (const url of urls) allFeeds.add(url);
+    // Tickers stream through a bounded pool: each reads its feeds, keeps its chosen stories and
+    // lets the feed items go, so the items of all feeds are never held at once. A feed several
+    // tickers list is read once and kept only until the last of them has chosen its stories.
+    const feedUrls = entries.map((entry) => deps.feedUrls(entry));
+    const readersLeft = new Map<string, number>();
+    const positions = new Map<string, number>();
+    for (const urls of feedUrls) {
+      for (const url of new Set(urls)) {
+        readersLeft.set(url, (readersLeft.get(url) ?? 0) + 1);
+        if (!positions.has(url)) positions.set(url, positions.size);
+      }
     }
-    const feedResults = new Map<string, FeedReadResult>();
-    await Promise.all(
-      [...allFeeds].map(async (url) => {
-        feedResults.set(url, await feedSlots.run("*", () => deps.feeds.fetchFeed(url, signal), signal));
-      }),
-    );
-    const failedFeeds = [...feedResults.values()].filter((r) => r.status === "failed" || r.status === "backoff");
-    if (failedFeeds.length > 0) run.warnings.push(feedWarning(failedFeeds));
+    const feedReads = new Map<string, Promise<FeedReadResult>>();
+    const failedFeeds: FailedFeed[] = [];
 
-    // One work item per story URL across tickers, so an article two tickers share is read once.
-    const works = new Map<string, StoryWork>();
-    const perTicker = entries.map((entry) => {
-      const fresh = (feedsBySymbol.get(entry.symbol) ?? []).flatMap((url) =>
-        (feedResults.get(url)?.items ?? []).filter((item) => isNewSince(item, request.since)),
-      );
+    function readFeed(url: string): Promise<FeedReadResult> {
+      let read = feedReads.get(url);
+      if (read === undefined) {
+        read = feedSlots.run("*", () => deps.feeds.fetchFeed(url, signal), signal).then((result) => {
+          if (result.status === "failed" || result.status === "backoff") {
+            failedFeeds.push({ url: result.url, ...(result.error !== undefined ? { error: result.error } : {}), position: positions.get(url) ?? 0 });
+          }
+          return result;
+        });
+        feedReads.set(url, read);
+      }
+      return read;
+    }
+
+    function doneWithFeed(url: string): void {
+      const left = (readersLeft.get(url) ?? 1) - 1;
+      if (left > 0) {
+        readersLeft.set(url, left);
+      } else {
+        readersLeft.delete(url);
+        feedReads.delete(url);
+      }
+    }
+
+    // One brief per story URL across tickers, so an article two tickers share is read once.
+    const briefs = new Map<string, Promise<BriefOutcome>>();
+
+    async function storiesOf(urls: readonly string[]): Promise<TickerStory[]> {
+      const distinct = [...new Set(urls)];
+      const results = await Promise.all(distinct.map(readFeed));
+      const byUrl = new Map(distinct.map((url, i) => [url, results[i]]));
+      const fresh = urls.flatMap((url) => (byUrl.get(url)?.items ?? []).filter((item) => isNewSince(item, request.since)));
+      for (const url of distinct) doneWithFeed(url);
       const clusters = clusterStories(fresh);
       // The best-covered stories are read and summarized; the rest are linked as headlines.
       const summarized = new Set(pickStories(clusters, storiesPerTicker).map((c) => c.id));
       const chosen = pickStories(clusters, Math.max(storiesPerTicker, linkedStoriesPerTicker));
-      const stories = chosen.map((cluster): TickerStory => {
-        if (!summarized.has(cluster.id)) return { cluster };
-        let work = works.get(cluster.url);
-        if (work === undefined) {
-          work = {};
-          works.set(cluster.url, work);
+      return chosen.map((cluster): TickerStory => {
+        const story = storyShell(cluster);
+        if (!summarized.has(cluster.id)) return { story };
+        let brief = briefs.get(story.url);
+        if (brief === undefined) {
+          brief = briefFor(story, run);
+          briefs.set(story.url, brief);
         }
-        return { cluster, work };
+        return { story, brief };
       });
-      return { entry, stories };
-    });
-    // Only the chosen stories are needed from here on: let the (many) feed items go.
-    feedResults.clear();
+    }
 
-    try {
-      const tickers = await Promise.all(perTicker.map(({ entry, stories }) => tickerDigest(entry, stories, run)));
-      return {
-        generatedAt: run.now.toISOString(),
-        language: request.language,
-        since: request.since.toISOString(),
-        tickers,
-        warnings: run.warnings,
-      };
-    } catch (err) {
+    const tickers: TickerDigest[] = [];
+    let next = 0;
+    let failure: { err: unknown } | undefined;
+    async function worker(): Promise<void> {
+      while (failure === undefined && next < entries.length) {
+        const index = next++;
+        const entry = entries[index] as SymbolEntry;
+        try {
+          tickers[index] = await tickerDigest(entry, await storiesOf(feedUrls[index] ?? []), run);
+        } catch (err) {
+          failure ??= { err };
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(tickerConcurrency, entries.length) }, worker));
+
+    if (failure !== undefined) {
       // A refusal aborted the run: report the caller's own error, not an abort.
       if (stop.signal.aborted && !request.signal?.aborted) throw stop.signal.reason;
-      throw err;
+      throw failure.err;
     }
+    if (failedFeeds.length > 0) {
+      run.warnings.splice(feedWarningAt, 0, feedWarning(failedFeeds.toSorted((a, b) => a.position - b.position)));
+    }
+    return {
+      generatedAt: run.now.toISOString(),
+      language: request.language,
+      since: request.since.toISOString(),
+      tickers,
+      warnings: run.warnings,
+    };
   }
 
   return { build };
@@ -416,14 +466,20 @@ function driversFirst(stories: DigestStory[], driverIds: readonly string[]): Dig
     .map(({ story }) => story);
 }
 
-function toDigestStory(cluster: StoryCluster, outcome: BriefOutcome): DigestStory {
-  const story: DigestStory = {
+function storyShell(cluster: StoryCluster): StoryShell {
+  const shell: StoryShell = {
     id: cluster.id,
     title: cluster.title,
     url: cluster.url,
     sources: cluster.sources.map((s) => ({ outlet: s.outlet, url: s.url })),
   };
-  if (cluster.publishedAt !== undefined) story.publishedAt = cluster.publishedAt;
+  if (cluster.publishedAt !== undefined) shell.publishedAt = cluster.publishedAt;
+  return shell;
+}
+
+function toDigestStory(shell: StoryShell, outcome: BriefOutcome): DigestStory {
+  const story: DigestStory = { id: shell.id, title: shell.title, url: shell.url, sources: shell.sources };
+  if (shell.publishedAt !== undefined) story.publishedAt = shell.publishedAt;
   if (outcome.brief !== undefined) story.brief = outcome.brief;
   if (outcome.briefError !== undefined) story.briefError = outcome.briefError;
   return story;
@@ -436,7 +492,7 @@ function synthesisInput(story: DigestStory): SynthesisStoryInput {
   return input;
 }
 
-function feedWarning(failed: readonly FeedReadResult[]): string {
+function feedWarning(failed: ReadonlyArray<{ url: string; error?: string }>): string {
   const hosts = [...new Set(failed.map((r) => hostOf(r.url) ?? r.url))];
   const shown = hosts.slice(0, 3).join(", ") + (hosts.length > 3 ? ` and ${hosts.length - 3} more` : "");
   const first = failed[0]?.error;

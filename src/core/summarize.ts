@@ -108,7 +108,7 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
         `${grounded.ungrounded} key point(s) quote text that is not in the article${grounded.brief.keyPoints.length < output.brief.keyPoints.length ? " and were left out" : ""}.`,
       );
     }
-    const result: BriefResult = {
+    const built: BriefResult = {
       source: {
         ...(input.kind === "url" ? { url: input.canonicalUrl } : article.url ? { url: article.url } : {}),
         title: article.title,
@@ -124,6 +124,10 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
       cached: false,
       warnings,
     };
+    // A copy that shares no string with the page: an extractive brief quotes the article and
+    // its metadata comes from the page, and V8 keeps a whole page alive behind any slice of it
+    // for as long as a digest holds the brief.
+    const result = JSON.parse(JSON.stringify(built)) as BriefResult;
     // A fallback brief is stored under the extractive engine's key, so a repeat retries the model.
     const engine = output.engine === "llm" ? primary : deps.extractive;
     await deps.store.putBrief({ ...key, model: engine.model, promptVersion: engine.promptVersion }, result);

@@ -114,13 +114,14 @@ export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
         return { url, items: stored, status: "not_modified" };
       }
       stats.parsed += 1;
-      const parsed = parseFeedItems(page.body, { feedUrl: page.url, maxItems });
-      const items = markFirstSeen(parsed, stored, fetchedAt);
-      const next: FeedState = { ...withoutFailure(state, url), lastFetchedAt: fetchedAt, itemsJson: JSON.stringify(items) };
+      const itemsJson = JSON.stringify(markFirstSeen(parseFeedItems(page.body, { feedUrl: page.url, maxItems }), stored, fetchedAt));
+      const next: FeedState = { ...withoutFailure(state, url), lastFetchedAt: fetchedAt, itemsJson };
       delete next.etag;
       delete next.lastModified;
       await store.putFeedState({ ...next, ...validators(page.headers, undefined) });
-      return { url, items, status: "fetched" };
+      // The items as stored, parsed back: the parser's strings are slices of the body, and V8
+      // keeps a whole body alive behind any slice of it while a digest holds a title or a link.
+      return { url, items: parseItems(itemsJson), status: "fetched" };
     } catch (err) {
       if (signal?.aborted) throw err;
       const message = isUserFacingError(err) ? err.message : `unexpected error (${(err as Error).message ?? String(err)})`;
@@ -166,9 +167,12 @@ function validators(headers: Record<string, string>, previous: FeedState | undef
 }
 
 function storedItems(state: FeedState | undefined): SeenFeedItem[] {
-  if (state?.itemsJson === undefined) return [];
+  return state?.itemsJson === undefined ? [] : parseItems(state.itemsJson);
+}
+
+function parseItems(json: string): SeenFeedItem[] {
   try {
-    const items = JSON.parse(state.itemsJson) as unknown;
+    const items = JSON.parse(json) as unknown;
     return Array.isArray(items) ? (items as SeenFeedItem[]) : [];
   } catch {
     return [];
