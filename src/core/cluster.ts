@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { canonicalizeUrl, hostOf, urlIdentityKey } from "./canonical-url.ts";
+import { foldForMatching } from "./fold.ts";
 
 /** One entry of a news feed (RSS item, Atom entry), as a news-source adapter reports it. */
 export interface FeedItem {
@@ -303,16 +304,7 @@ const STOP_WORDS: ReadonlySet<string> = new Set(
  * out, accents dropped, English and German stop words removed, a plural "s" trimmed.
  */
 export function titleTokens(title: string, outlet?: string): Set<string> {
-  const text = stripOutletSuffix(title, outlet)
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/ä/g, "ae")
-    .replace(/ö/g, "oe")
-    .replace(/ü/g, "ue")
-    .replace(/ß/g, "ss")
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .replace(/[’‘`]/g, "'");
+  const text = foldForMatching(stripOutletSuffix(title, outlet).normalize("NFKC")).replace(/[’‘`]/g, "'");
   const tokens = new Set<string>();
   for (const match of text.matchAll(/[\p{L}\p{N}]+(?:[.'&/-][\p{L}\p{N}]+)*/gu)) {
     let token = match[0].replace(/'s$/, "");

@@ -15,6 +15,7 @@ import { deliveryNonce } from "../../core/delivery-nonce.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import type { Logger } from "../../logger.ts";
 import { postgresMigrations } from "./postgres-migrations.ts";
+import { channelFromRow, feedFromRow, type ChannelRow, type FeedRow } from "./rows.ts";
 
 export interface PostgresStore extends Store {
   readonly kind: "postgres";
@@ -299,48 +300,4 @@ function reasonOf(err: unknown): string {
     return err.message || (typeof code === "string" ? code : err.name);
   }
   return String(err);
-}
-
-interface ChannelRow {
-  channel_id: string;
-  guild_id: string;
-  schedule_time: string | null;
-  schedule_zone: string | null;
-  weekdays_only: boolean;
-  paused_reason: string | null;
-  paused_at: string | null;
-  last_digest_at: string | null;
-}
-
-function channelFromRow(row: ChannelRow): ChannelState {
-  const state: ChannelState = { channelId: row.channel_id, guildId: row.guild_id };
-  if (row.schedule_time !== null && row.schedule_zone !== null) {
-    state.schedule = { time: row.schedule_time, timeZone: row.schedule_zone, weekdaysOnly: row.weekdays_only };
-  }
-  if (row.paused_reason !== null) state.pausedReason = row.paused_reason;
-  if (row.paused_at !== null) state.pausedAt = row.paused_at;
-  if (row.last_digest_at !== null) state.lastDigestAt = row.last_digest_at;
-  return state;
-}
-
-interface FeedRow {
-  url: string;
-  etag: string | null;
-  last_modified: string | null;
-  failures: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  last_fetched_at: string | null;
-  items_json: string | null;
-}
-
-function feedFromRow(row: FeedRow): FeedState {
-  const state: FeedState = { url: row.url, failures: row.failures };
-  if (row.etag !== null) state.etag = row.etag;
-  if (row.last_modified !== null) state.lastModified = row.last_modified;
-  if (row.next_attempt_at !== null) state.nextAttemptAt = row.next_attempt_at;
-  if (row.last_error !== null) state.lastError = row.last_error;
-  if (row.last_fetched_at !== null) state.lastFetchedAt = row.last_fetched_at;
-  if (row.items_json !== null) state.itemsJson = row.items_json;
-  return state;
 }

@@ -14,6 +14,7 @@ import type {
 } from "../../core/store.ts";
 import { deliveryNonce } from "../../core/delivery-nonce.ts";
 import { sqliteMigrations } from "./sqlite-migrations.ts";
+import { channelFromRow, feedFromRow, type ChannelRow, type FeedRow } from "./rows.ts";
 
 export interface SqliteStore extends Store {
   readonly kind: "sqlite";
@@ -228,48 +229,4 @@ export function openSqliteStore(path: string): SqliteStore {
       if (db.isOpen) db.close();
     },
   };
-}
-
-interface ChannelRow {
-  channel_id: string;
-  guild_id: string;
-  schedule_time: string | null;
-  schedule_zone: string | null;
-  weekdays_only: number;
-  paused_reason: string | null;
-  paused_at: string | null;
-  last_digest_at: string | null;
-}
-
-function channelFromRow(row: ChannelRow): ChannelState {
-  const state: ChannelState = { channelId: row.channel_id, guildId: row.guild_id };
-  if (row.schedule_time !== null && row.schedule_zone !== null) {
-    state.schedule = { time: row.schedule_time, timeZone: row.schedule_zone, weekdaysOnly: row.weekdays_only === 1 };
-  }
-  if (row.paused_reason !== null) state.pausedReason = row.paused_reason;
-  if (row.paused_at !== null) state.pausedAt = row.paused_at;
-  if (row.last_digest_at !== null) state.lastDigestAt = row.last_digest_at;
-  return state;
-}
-
-interface FeedRow {
-  url: string;
-  etag: string | null;
-  last_modified: string | null;
-  failures: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  last_fetched_at: string | null;
-  items_json: string | null;
-}
-
-function feedFromRow(row: FeedRow): FeedState {
-  const state: FeedState = { url: row.url, failures: row.failures };
-  if (row.etag !== null) state.etag = row.etag;
-  if (row.last_modified !== null) state.lastModified = row.last_modified;
-  if (row.next_attempt_at !== null) state.nextAttemptAt = row.next_attempt_at;
-  if (row.last_error !== null) state.lastError = row.last_error;
-  if (row.last_fetched_at !== null) state.lastFetchedAt = row.last_fetched_at;
-  if (row.items_json !== null) state.itemsJson = row.items_json;
-  return state;
 }

@@ -1,4 +1,5 @@
 /** Name normalization shared by the directory's matcher and its search. */
+import { foldForMatching } from "../../core/fold.ts";
 
 /** Any UTF-16 code unit above ASCII (surrogates included). */
 const NON_ASCII = /[\u0080-\uffff]/;
@@ -8,18 +9,7 @@ export function isAscii(s: string): boolean {
 }
 
 /** Lower case, German umlauts transliterated (ö → oe), other accents removed. */
-export function foldText(s: string): string {
-  const lower = s.toLowerCase();
-  // Plain ASCII has nothing to transliterate or strip (most names: the directory loads faster).
-  if (isAscii(lower)) return lower;
-  return lower
-    .replace(/ä/g, "ae")
-    .replace(/ö/g, "oe")
-    .replace(/ü/g, "ue")
-    .replace(/ß/g, "ss")
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "");
-}
+export const foldText = foldForMatching;
 
 const LEGAL_TAIL = new Set([
   "inc", "incorporated", "corp", "corporation", "co", "cos", "company", "ltd", "limited", "plc", "ag", "se", "sa",

@@ -4,18 +4,12 @@
  * numbers). Deterministic: fixed iteration count, ties broken by position.
  */
 import { STOP_WORDS } from "./stopwords.ts";
+import { foldForMatching } from "../fold.ts";
 
 export type TermVector = Map<string, number>;
 
 export function foldWord(word: string): string {
-  return word
-    .toLowerCase()
-    .replace(/ä/g, "ae")
-    .replace(/ö/g, "oe")
-    .replace(/ü/g, "ue")
-    .replace(/ß/g, "ss")
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "");
+  return foldForMatching(word);
 }
 
 /** A crude stem shared by German and English: enough to match "Rücktritt"/"Rücktritts", "shares"/"share". */
