@@ -6,7 +6,7 @@
 export function foldForMatching(text: string): string {
   const lower = text.toLowerCase();
   // Plain ASCII has nothing to transliterate or strip (most names: the directory loads faster).
-  if (!/[^\x00-\x7f]/.test(lower)) return lower;
+  if (!/[\u0080-\uffff]/.test(lower)) return lower;
   return lower
     .replace(/ä/g, "ae")
     .replace(/ö/g, "oe")
