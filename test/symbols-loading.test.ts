@@ -3,19 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSymbolDirectory, loadSymbolDirectory, parseSymbolCsv } from "../src/adapters/symbols/directory.ts";
+import { SMALL_SYMBOLS_CSV, SYMBOLS_HEADER } from "./fixtures/small-symbols.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "symbols-loading-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const HEADER = "symbol,name,exchange,country,currency,isin,cik,aliases,source";
-const CSV = [
-  HEADER,
-  "GADG,Gadgetworks Inc,NASDAQ,US,USD,,,GAD.DE,t",
-  "GAD.DE,Gadgetworks Inc,XETRA,DE,EUR,US0001234567,,,t",
-  'WIDG,"Widget, Sprocket & Co",NYSE,US,USD,,42,,t',
-  "ZETA.L,Zetaworks plc,LSE,GB,GBP,GB0009999999,,,t",
-  "ZETAF,Zetaworks plc (ADR),OTC,US,USD,,, ZETA.L ; ,t",
-].join("\n");
+const HEADER = SYMBOLS_HEADER;
+const CSV = SMALL_SYMBOLS_CSV;
 
 describe("loadSymbolDirectory", () => {
   it("reads the data on first use, not when opened", () => {

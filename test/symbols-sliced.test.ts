@@ -16,19 +16,12 @@ import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { silentLogger } from "../src/logger.ts";
 import { PROJECT_ROOT } from "./support/run-cli.ts";
+import { SMALL_SYMBOLS_CSV } from "./fixtures/small-symbols.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "symbols-sliced-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const HEADER = "symbol,name,exchange,country,currency,isin,cik,aliases,source";
-const CSV = [
-  HEADER,
-  "GADG,Gadgetworks Inc,NASDAQ,US,USD,,,GAD.DE,t",
-  "GAD.DE,Gadgetworks Inc,XETRA,DE,EUR,US0001234567,,,t",
-  'WIDG,"Widget, Sprocket & Co",NYSE,US,USD,,42,,t',
-  "ZETA.L,Zetaworks plc,LSE,GB,GBP,GB0009999999,,,t",
-  "ZETAF,Zetaworks plc (ADR),OTC,US,USD,,, ZETA.L ; ,t",
-].join("\n");
+const CSV = SMALL_SYMBOLS_CSV;
 
 /** Counts yields and hands out `n` values one step at a time. */
 function* counting(n: number, log: string[]): Steps<number> {

@@ -8,16 +8,8 @@ import { nameKeyTokens } from "./names.ts";
 import { PROMINENT_SYMBOLS } from "./prominent.ts";
 import { runNow, tick, type Steps } from "./steps.ts";
 
-export interface SymbolRow {
-  symbol: string;
-  name: string;
-  exchange: string;
-  country: string;
-  currency: string;
-  isin?: string;
-  cik?: string;
-  /** Other symbols of the same company, as listed in the data. */
-  aliases: string[];
+/** A directory row: the listing as the rest of the app sees it, plus where the data came from. */
+export interface SymbolRow extends SymbolEntry {
   source?: string;
 }
 
