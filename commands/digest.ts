@@ -9,16 +9,20 @@ import {
 } from "discord.js";
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { deliveryNonce } from "../src/core/delivery-nonce.ts";
+import { DIGEST_LANGUAGE } from "../src/core/digest.ts";
 import { digestSince } from "../src/core/digest-builder.ts";
 import { UserFacingError } from "../src/core/errors.ts";
-import { canonicalTimeZone, formatHHMM, latestSlotAtOrBefore, nextSlotAfter, parseHHMM, timeZoneSuggestions } from "../src/core/slots.ts";
-import type { DigestSchedule, Store } from "../src/core/store.ts";
-import { guildBudgetCounter, utcDay } from "../src/discord/limits.ts";
+import { canonicalTimeZone, formatHHMM, latestSlotAtOrBefore, nextSlotAfter, parseHHMM } from "../src/core/slots.ts";
+import type { DigestSchedule } from "../src/core/store.ts";
+import type { ChatInputCommand, CommandContext, CommandServices } from "../src/discord/command.ts";
 import { ChannelUnavailableError, createDigestPublisher } from "../src/discord/publisher.ts";
-import { DIGEST_LANGUAGE } from "../src/jobs/scheduler.ts";
+import { replyPrivately } from "../src/discord/reply.ts";
 import { renderDigest } from "../src/discord/render-digest.ts";
-import type { ChatInputCommand, CommandContext } from "./types.ts";
-import { answer, formatSchedule, formatSlotInstant, guildChannelOf, requireManageChannels, resumeIfPaused } from "./watch.ts";
+import { timeZoneSuggestions } from "../src/discord/time-zone-choices.ts";
+import { formatSchedule, formatSlotInstant, guildChannelOf, requireManageChannels, resumeIfPaused } from "./shared.ts";
+
+type DigestServices = Pick<CommandServices, "store" | "digestBuilder" | "limits">;
+type DigestContext = CommandContext<DigestServices>;
 
 const data = {
   type: ApplicationCommandType.ChatInput,
@@ -97,27 +101,6 @@ function cannotPost(missing: readonly string[], refusal?: ChannelUnavailableErro
   return `Discord refused the digest in this channel (${refusal?.reason ?? "Missing Permissions"}). ${RESUME_HINT}`;
 }
 
-/**
- * The guild's daily LLM budget (GUILD_DAILY_BRIEFS, the counter /summarize spends) for the
- * digest's new model requests; the per-user summarize cooldown does not apply, since one digest
- * makes several requests at once.
- */
-export function guildBudgetHook(store: Store, guildId: string, limit: number, now: () => number = Date.now): () => Promise<void> {
-  return async () => {
-    if (limit <= 0) return;
-    const name = guildBudgetCounter(guildId);
-    const day = utcDay(now());
-    const used = await store.incrementCounter(name, day, 1);
-    if (used > limit) {
-      await store.incrementCounter(name, day, -1);
-      throw new UserFacingError(
-        "budget_exhausted",
-        `This server has used its ${limit} new model requests for today, so the digest cannot be written now; tickers already summarized today still work. The budget resets at 00:00 UTC.`,
-      );
-    }
-  };
-}
-
 function scheduleOf(interaction: ChatInputCommandInteraction): DigestSchedule {
   return {
     time: formatHHMM(parseHHMM(interaction.options.getString("time", true))),
@@ -126,9 +109,9 @@ function scheduleOf(interaction: ChatInputCommandInteraction): DigestSchedule {
   };
 }
 
-async function schedule(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+async function schedule(interaction: ChatInputCommandInteraction, ctx: DigestContext): Promise<void> {
   const { channelId, guildId } = guildChannelOf(interaction);
-  const { store } = ctx.app;
+  const { store } = ctx;
   const wanted = scheduleOf(interaction);
   const resumed = await resumeIfPaused(ctx, await store.getChannel(channelId));
   await store.setSchedule(channelId, guildId, wanted);
@@ -136,42 +119,41 @@ async function schedule(interaction: ChatInputCommandInteraction, ctx: CommandCo
   // A schedule starts with its next slot: the catch-up must not post today's slot that passed before it existed.
   await store.markSkipped(channelId, latestSlotAtOrBefore(now, wanted).slotKey, "before the schedule was set");
   const next = nextSlotAfter(now, wanted);
-  ctx.note({ schedule: wanted });
+  ctx.addLogFields({ schedule: wanted });
   const lines = [
     `Daily digest for this channel: ${formatSchedule(wanted)}.`,
     `Next: ${formatSlotInstant(next.at, wanted.timeZone)}.`,
   ];
   if ((await store.listWatches(channelId)).length === 0) lines.push(NO_WATCHES);
   if (resumed) lines.push(resumed);
-  await answer(interaction, lines.join("\n"));
+  await replyPrivately(interaction, lines.join("\n"));
 }
 
-async function off(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+async function off(interaction: ChatInputCommandInteraction, ctx: DigestContext): Promise<void> {
   const { channelId, guildId } = guildChannelOf(interaction);
-  const { store } = ctx.app;
+  const { store } = ctx;
   const had = (await store.getChannel(channelId))?.schedule;
   if (had !== undefined) await store.setSchedule(channelId, guildId, undefined);
-  await answer(
-    interaction,
+  await replyPrivately(interaction,
     had === undefined
       ? "This channel has no scheduled digest. /digest now still posts one on request."
       : `Scheduled digests are off for this channel (it was ${formatSchedule(had)}). Its watchlist is kept; /digest now still posts one on request.`,
   );
 }
 
-async function postNow(interaction: ChatInputCommandInteraction, ctx: CommandContext): Promise<void> {
+async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestContext): Promise<void> {
   const { channelId, guildId } = guildChannelOf(interaction);
-  const { store, digestBuilder, config } = ctx.app;
+  const { store, digestBuilder } = ctx;
   const symbols = await store.listWatches(channelId);
   if (symbols.length === 0) {
-    await answer(interaction, NO_WATCHES);
+    await replyPrivately(interaction, NO_WATCHES);
     return;
   }
   // Checked before any model request: a digest nobody can see would spend the budget for nothing.
   const missing = missingPostingPermissions(interaction);
   if (missing.length > 0) {
     await store.pauseChannel(channelId, `Missing Permissions: the bot needs ${namesList(missing)} here`);
-    ctx.note({ paused: true, missing });
+    ctx.addLogFields({ paused: true, missing });
     throw new UserFacingError("forbidden", cannotPost(missing));
   }
   const channel = await store.getChannel(channelId);
@@ -182,7 +164,7 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: CommandCon
     language: DIGEST_LANGUAGE,
     now,
     signal: ctx.signal,
-    beforeNewLlmCall: guildBudgetHook(store, guildId, config.discord.guildDailyBriefs),
+    beforeNewLlmCall: ctx.limits.digestHookFor(guildId),
   });
   const publisher = createDigestPublisher({ rest: interaction.client.rest, store, log: ctx.log });
   let messageIds: string[];
@@ -194,17 +176,17 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: CommandCon
     });
   } catch (err) {
     if (!(err instanceof ChannelUnavailableError)) throw err;
-    ctx.note({ paused: true, refusal: err.code });
+    ctx.addLogFields({ paused: true, refusal: err.code });
     throw new UserFacingError("forbidden", cannotPost(missingPostingPermissions(interaction), err), { cause: err });
   }
   const count = digest.tickers.length;
-  ctx.note({ tickers: count, messages: messageIds.length });
+  ctx.addLogFields({ tickers: count, messages: messageIds.length });
   // The post went through, so a pause from an earlier refusal no longer holds.
   const resumed = await resumeIfPaused(ctx, channel);
-  await answer(interaction, [`Digest posted (${count} ${count === 1 ? "ticker" : "tickers"}).`, ...(resumed ? [resumed] : [])].join("\n"));
+  await replyPrivately(interaction, [`Digest posted (${count} ${count === 1 ? "ticker" : "tickers"}).`, ...(resumed ? [resumed] : [])].join("\n"));
 }
 
-export const digest: ChatInputCommand = {
+export const digest: ChatInputCommand<DigestServices> = {
   data,
   defer: "ephemeral",
   validate(interaction) {
@@ -215,7 +197,7 @@ export const digest: ChatInputCommand = {
   },
   async execute(interaction, ctx) {
     const sub = interaction.options.getSubcommand();
-    ctx.note({ subcommand: sub });
+    ctx.addLogFields({ subcommand: sub });
     if (sub === "schedule") await schedule(interaction, ctx);
     else if (sub === "off") await off(interaction, ctx);
     else await postNow(interaction, ctx);

@@ -1,7 +1,7 @@
 import { digest } from "./digest.ts";
 import { summarize } from "./summarize.ts";
 import { summarizeLink } from "./summarize-link.ts";
-import type { Command } from "./types.ts";
+import type { Command } from "../src/discord/command.ts";
 import { watch } from "./watch.ts";
 
 /** THE registry: the router dispatches from it and deploy-commands registers exactly it. */

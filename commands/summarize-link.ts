@@ -6,9 +6,9 @@ import {
 } from "discord.js";
 import type { RESTPostAPIContextMenuApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { UserFacingError } from "../src/core/errors.ts";
-import { checkUserLink, replyWithBrief } from "../src/discord/brief-reply.ts";
 import { resolveBriefLanguage } from "../src/discord/locale.ts";
-import type { CommandContext, MessageCommand } from "./types.ts";
+import type { CommandContext, MessageCommand } from "../src/discord/command.ts";
+import { replyWithBrief, type BriefServices } from "./shared.ts";
 
 const data = {
   type: ApplicationCommandType.Message,
@@ -30,17 +30,17 @@ export function firstLink(content: string, embedUrls: readonly (string | null | 
   return embedUrls.find((u): u is string => typeof u === "string" && /^https?:\/\//i.test(u));
 }
 
-function linkOf(interaction: MessageContextMenuCommandInteraction, ctx: CommandContext): URL {
+function linkOf(interaction: MessageContextMenuCommandInteraction, ctx: CommandContext<BriefServices>): URL {
   const message = interaction.targetMessage;
   const link = firstLink(message.content, message.embeds.map((e) => e.url));
   if (link === undefined) {
     throw new UserFacingError("invalid_input", "That message has no http(s) link to summarize; use /summarize url:<link> instead.");
   }
-  return checkUserLink(link, ctx);
+  return ctx.links.check(link);
 }
 
 /** Same reply as /summarize. Public, like /summarize's default: the point is sharing the brief in the channel. */
-export const summarizeLink: MessageCommand = {
+export const summarizeLink: MessageCommand<BriefServices> = {
   data,
   defer: "public",
   validate(interaction, ctx) {

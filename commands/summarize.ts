@@ -6,9 +6,9 @@ import {
   type ChatInputCommandInteraction,
 } from "discord.js";
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
-import { checkUserLink, replyWithBrief } from "../src/discord/brief-reply.ts";
 import { LANGUAGE_CHOICES, resolveBriefLanguage } from "../src/discord/locale.ts";
-import type { ChatInputCommand, CommandContext } from "./types.ts";
+import type { ChatInputCommand, CommandContext } from "../src/discord/command.ts";
+import { replyWithBrief, type BriefServices } from "./shared.ts";
 
 const data = {
   type: ApplicationCommandType.ChatInput,
@@ -38,11 +38,11 @@ const data = {
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-function linkOf(interaction: ChatInputCommandInteraction, ctx: CommandContext): URL {
-  return checkUserLink(interaction.options.getString("url", true), ctx);
+function linkOf(interaction: ChatInputCommandInteraction, ctx: CommandContext<BriefServices>): URL {
+  return ctx.links.check(interaction.options.getString("url", true));
 }
 
-export const summarize: ChatInputCommand = {
+export const summarize: ChatInputCommand<BriefServices> = {
   data,
   defer: (interaction) => (interaction.options.getBoolean("private") ? "ephemeral" : "public"),
   validate(interaction, ctx) {

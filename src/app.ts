@@ -1,40 +1,33 @@
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
+import { createArticleExtractor } from "./adapters/extractor/index.ts";
 import { createPageFetcher } from "./adapters/fetch/guarded-fetcher.ts";
+import { createLinkPolicy } from "./adapters/fetch/link-policy.ts";
+import { createOpenAiEngine } from "./adapters/llm/openai-engine.ts";
+import { createOpenAiSynthesizer } from "./adapters/llm/openai-synthesis.ts";
+import { createFeedFetcher } from "./adapters/news/feed-fetcher.ts";
 import { DEFAULT_FEED_TEMPLATES, expandFeedTemplates } from "./adapters/news/feed-templates.ts";
 import { openStore } from "./adapters/store/open-store.ts";
-import { openSymbolDirectory, type SymbolUse } from "./adapters/symbols/directory.ts";
+import { loadSymbolDirectory } from "./adapters/symbols/directory.ts";
 import { createExtractiveEngine } from "./core/extractive/engine.ts";
-import { createDigestBuilder, type FeedSource, type TickerSynthesizer } from "./core/digest-builder.ts";
+import { createDigestBuilder } from "./core/digest-builder.ts";
 import type { DigestBuilder } from "./core/digest.ts";
-import type { ArticleExtractor, BriefEngine, PageFetcher, SymbolDirectory } from "./core/ports.ts";
-import { loadPrompt } from "./core/prompt.ts";
+import type { BriefEngine, PageFetcher, SymbolDirectory } from "./core/ports.ts";
 import type { Store } from "./core/store.ts";
 import { createSummarizer, type Summarizer } from "./core/summarize.ts";
-import { importGradually } from "./gradual-import.ts";
+import type { CommandServices } from "./discord/command.ts";
+import { createBriefLimits } from "./discord/limits.ts";
 
 /**
- * Everything the CLI and the bot share, built once from validated config.
- *
- * The heavy parts load on first use, so an idle bot holds only what it needs to answer Discord:
- * the article extractor (linkedom, Readability, language detection) on the first summary, the
- * OpenAI SDK on the first model call, the feed parsers on the first feed read, and the symbol
- * directory on the first lookup (autocomplete, /watch, the extractive engine, digests). Each
- * loads in steps with the event loop free in between, so interactions arriving meanwhile are
- * still acknowledged at once.
+ * Everything the CLI and the bot share, built once from validated config. Everything loads here,
+ * before the bot logs in: a bot is a long-running process, and first-use latency is a user's wait.
  */
 export interface App {
   config: Config;
   logger: Logger;
   store: Store;
   fetcher: PageFetcher;
-  /** The article extractor, loaded on the first call (the summarizer calls it for you). */
-  loadExtractor(): Promise<ArticleExtractor>;
-  /**
-   * The symbol directory, its listings and the indexes of `uses` built (in slices, once): it
-   * then answers those synchronously. The extractive engine and the digest builder load it for you.
-   */
-  loadSymbols(...uses: SymbolUse[]): Promise<SymbolDirectory>;
+  symbols: SymbolDirectory;
   extractive: BriefEngine;
   llm?: BriefEngine;
   summarizer: Summarizer;
@@ -45,70 +38,34 @@ export interface App {
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const store = await openStore(config.database, { logger });
   const fetcher = createPageFetcher({ ...config.fetch, logger });
-  const symbolSource = openSymbolDirectory(config.symbolsPath);
-  const loadSymbols = (...uses: SymbolUse[]) => symbolSource.load(uses);
-  const symbols = symbolSource.directory;
-  const extractive = withSymbols(createExtractiveEngine({ symbols }), () => loadSymbols("text"));
-  const llmConfig = config.llm;
-  const llm = llmConfig ? lazyLlmEngine({ ...llmConfig, logger }) : undefined;
-
-  // ArticleExtractor is synchronous: the summarizer loads it before every call that may extract.
-  const loadExtractor = once(async () => (await import("./adapters/extractor/load.ts")).loadArticleExtractor());
-  let extractor: ArticleExtractor | undefined;
-  const loadedExtractor = (): ArticleExtractor => {
-    if (extractor === undefined) throw new Error("the article extractor was used before it was loaded (await app.loadExtractor())");
-    return extractor;
-  };
-  const summarizeWithExtractor = createSummarizer({
+  const symbols = loadSymbolDirectory(config.symbolsPath);
+  const extractive = createExtractiveEngine({ symbols });
+  const llmOptions = config.llm ? { ...config.llm, logger } : undefined;
+  const llm = llmOptions ? createOpenAiEngine(llmOptions) : undefined;
+  const summarizer = createSummarizer({
     fetcher,
-    extractor: {
-      extractHtml: (html, baseUrl) => loadedExtractor().extractHtml(html, baseUrl),
-      fromText: (text) => loadedExtractor().fromText(text),
-    },
+    extractor: createArticleExtractor(),
     extractive,
     store,
     log: logger,
     ...(llm ? { llm } : {}),
   });
-  const extractorReady = async () => {
-    extractor ??= await loadExtractor();
-  };
-  const summarizer: Summarizer = {
-    async summarize(input, options) {
-      await extractorReady();
-      return summarizeWithExtractor.summarize(input, options);
-    },
-    async loadArticle(input, signal) {
-      await extractorReady();
-      return summarizeWithExtractor.loadArticle(input, signal);
-    },
-  };
-
   const feedTemplates = config.newsFeeds ?? DEFAULT_FEED_TEMPLATES;
-  const loadFeeds = once(async () => (await import("./adapters/news/feed-fetcher.ts")).createFeedFetcher({ fetcher, store, logger }));
-  const feeds: FeedSource = { fetchFeed: async (url, signal) => (await loadFeeds()).fetchFeed(url, signal) };
-  const digestBuilderWithSymbols = createDigestBuilder({
+  const digestBuilder = createDigestBuilder({
     symbols,
     store,
     summarizer,
-    feeds,
+    feeds: createFeedFetcher({ fetcher, store, logger }),
     feedUrls: (entry) => expandFeedTemplates(feedTemplates, entry),
-    ...(llmConfig ? { synthesizer: lazySynthesizer({ ...llmConfig, logger }) } : {}),
+    ...(llmOptions ? { synthesizer: createOpenAiSynthesizer(llmOptions) } : {}),
     log: logger,
   });
-  const digestBuilder: DigestBuilder = {
-    async build(request) {
-      await loadSymbols();
-      return digestBuilderWithSymbols.build(request);
-    },
-  };
   return {
     config,
     logger,
     store,
     fetcher,
-    loadExtractor,
-    loadSymbols,
+    symbols,
     extractive,
     ...(llm ? { llm } : {}),
     summarizer,
@@ -117,62 +74,19 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   };
 }
 
-/** Runs `load` once, on the first call; a failed load is tried again on the next call. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= load().catch((err: unknown) => {
-      pending = undefined;
-      throw err;
-    });
-    return pending;
-  };
-}
-
-/** The engine, with `load` awaited before each brief (the extractive engine looks tickers up synchronously). */
-function withSymbols(engine: BriefEngine, load: () => Promise<unknown>): BriefEngine {
+/** What the bot's commands may use (each command declares the few it does use). */
+export function commandServices(app: App): CommandServices {
+  const { config, store } = app;
   return {
-    name: engine.name,
-    model: engine.model,
-    promptVersion: engine.promptVersion,
-    summarize: async (request) => {
-      await load();
-      return engine.summarize(request);
-    },
-  };
-}
-
-type LlmOptions = NonNullable<Config["llm"]> & { logger: Logger };
-
-/**
- * An adapter built on the OpenAI SDK: the SDK alone is ~240 modules (~0.15 s of compiling), so
- * they are imported a few at a time with the event loop free in between.
- */
-function importLlmAdapter<T>(path: string): Promise<T> {
-  return importGradually<T>(new URL(path, import.meta.url).href);
-}
-
-/** The OpenAI brief engine; the SDK loads on the first brief. Its name, model and prompt version are known before. */
-function lazyLlmEngine(options: LlmOptions): BriefEngine {
-  const engine = once(async () =>
-    (await importLlmAdapter<typeof import("./adapters/llm/openai-engine.ts")>("./adapters/llm/openai-engine.ts")).createOpenAiEngine(options),
-  );
-  return {
-    name: "llm",
-    model: options.model,
-    promptVersion: loadPrompt("brief").version,
-    summarize: async (request) => (await engine()).summarize(request),
-  };
-}
-
-/** The OpenAI ticker synthesizer of digests; the SDK loads on the first synthesis. */
-function lazySynthesizer(options: LlmOptions): TickerSynthesizer {
-  const synthesizer = once(async () =>
-    (await importLlmAdapter<typeof import("./adapters/llm/openai-synthesis.ts")>("./adapters/llm/openai-synthesis.ts")).createOpenAiSynthesizer(options),
-  );
-  return {
-    model: options.model,
-    promptVersion: loadPrompt("digest").version,
-    synthesize: async (request) => (await synthesizer()).synthesize(request),
+    store,
+    symbols: app.symbols,
+    summarizer: app.summarizer,
+    digestBuilder: app.digestBuilder,
+    links: createLinkPolicy(config.fetch.allowPrivate),
+    limits: createBriefLimits(store, {
+      cooldownS: config.discord.summarizeCooldownS,
+      guildDailyBriefs: config.discord.guildDailyBriefs,
+    }),
+    watchLimit: config.digest.watchLimit,
   };
 }

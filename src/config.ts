@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import type { DatabaseLocation } from "./core/store.ts";
 
 const optionalString = z
   .string()
@@ -79,7 +80,7 @@ export type RawConfig = z.infer<typeof ConfigSchema>;
 export interface Config {
   /** Unset: the CLI logs errors only, the bot logs info. */
   logLevel?: NonNullable<RawConfig["LOG_LEVEL"]>;
-  database: { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
+  database: DatabaseLocation;
   llm?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number; maxInputTokens: number };
   fetch: {
     allowPrivate: string[];

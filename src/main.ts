@@ -1,4 +1,5 @@
-import { createApp } from "./app.ts";
+import { commandServices, createApp } from "./app.ts";
+import { commands } from "../commands/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createBot } from "./discord/bot.ts";
@@ -31,7 +32,7 @@ async function main(): Promise<number | undefined> {
   const logger = createLogger(config.logLevel ?? "info");
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
   const app = await createApp(config, logger);
-  const bot = createBot(app);
+  const bot = createBot({ discord: config.discord, logger, commands, services: commandServices(app) });
 
   let scheduler: DigestScheduler | undefined;
   let stopping = false;

@@ -10,9 +10,9 @@ import { InteractionResponseType, MessageFlags, PermissionFlagsBits, type APIEmb
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digest } from "../commands/digest.ts";
 import { commands } from "../commands/index.ts";
-import type { Command } from "../commands/types.ts";
+import type { Command } from "../src/discord/command.ts";
 import { watch } from "../commands/watch.ts";
-import { createApp, type App } from "../src/app.ts";
+import { commandServices, createApp, type App } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createBot, type Bot } from "../src/discord/bot.ts";
 import { deployCommands } from "../src/discord/deploy.ts";
@@ -157,7 +157,7 @@ beforeAll(async () => {
     GUILD_DAILY_BRIEFS: "100",
   });
   app = await createApp(config, silentLogger);
-  bot = createBot(app, { commands: all });
+  bot = createBot({ discord: app.config.discord, logger: app.logger, commands: all, services: commandServices(app) });
   await bot.start();
 }, 30_000);
 

@@ -12,8 +12,8 @@ import { InteractionResponseType, MessageFlags, type APIEmbed } from "discord.js
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../commands/index.ts";
-import type { ChatInputCommand } from "../commands/types.ts";
-import { createApp } from "../src/app.ts";
+import type { ChatInputCommand } from "../src/discord/command.ts";
+import { commandServices, createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createBot, type Bot } from "../src/discord/bot.ts";
 import { deployCommands } from "../src/discord/deploy.ts";
@@ -86,7 +86,13 @@ async function startStack(
   if (options.deploy !== false) await deployCommands(all, { token: emu.token, apiUrl: emu.apiUrl });
   const logs: Record<string, unknown>[] = [];
   const app = await createApp(loadConfig({ ...baseEnv(emu, name), ...env }), captureLogger(logs));
-  const bot = createBot(app, { commands: all, ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}) });
+  const bot = createBot({
+    discord: app.config.discord,
+    logger: app.logger,
+    commands: all,
+    services: commandServices(app),
+    ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+  });
   await bot.start();
   const channelId = emu.guilds[0]?.channels[0]?.id ?? "";
   return {

@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  decimalStyleFor,
-  findDirectionCues,
-  findNumberMentions,
-  findSignedPercents,
-  normalizeCurrency,
-  parseLocaleNumber,
-} from "../src/core/numbers.ts";
+import { decimalStyleFor, findNumberMentions, normalizeCurrency, parseLocaleNumber } from "../src/core/numbers.ts";
+import { findDirectionCues, findSignedPercents } from "../src/core/price-direction.ts";
 import { type CompanyMention, currentMovesByCompany, findIndexMentions, findPriceMoves } from "../src/core/price-moves.ts";
 
 const summary = (text: string, language = "de") =>

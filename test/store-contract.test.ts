@@ -12,7 +12,7 @@ import type { BriefResult } from "../src/core/brief.ts";
 import { deliveryNonce } from "../src/core/delivery-nonce.ts";
 import type { Store } from "../src/core/store.ts";
 import { findPostgresBinaries, POSTGRES_MISSING, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
-import { runCli } from "./support/run-cli.ts";
+import { PROJECT_ROOT, runCli } from "./support/run-cli.ts";
 
 const result: BriefResult = {
   source: { url: "https://example.com/a", title: "A", language: "de" },
@@ -352,7 +352,7 @@ describe.skipIf(!binaries)("PostgreSQL store specifics", () => {
 
   it("serves the CLI: a second summary of the same file comes from the PostgreSQL cache", async () => {
     const env = { DATABASE_URL: await pgServer().createDatabase("cli_e2e") };
-    const args = ["summarize", "test/fixtures/cli/article-de.html", "--json"];
+    const args = ["summarize", join(PROJECT_ROOT, "test/fixtures/cli/article-de.html"), "--json"];
     const first = await runCli(args, { env, timeoutMs: 30_000 });
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);

@@ -3,25 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSymbolDirectory, loadSymbolDirectory, parseSymbolCsv } from "../src/adapters/symbols/directory.ts";
-import { SMALL_SYMBOLS_CSV, SYMBOLS_HEADER } from "./fixtures/small-symbols.ts";
+import { SMALL_SYMBOLS_CSV } from "./fixtures/small-symbols.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "symbols-loading-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const HEADER = SYMBOLS_HEADER;
 const CSV = SMALL_SYMBOLS_CSV;
 
 describe("loadSymbolDirectory", () => {
-  it("reads the data on first use, not when opened", () => {
-    const file = join(dir, "later.csv");
-    writeFileSync(file, `${HEADER}\nOLD,Old Name Inc,NYSE,US,USD,,,,t\n`);
-    const directory = loadSymbolDirectory(file);
-    writeFileSync(file, `${HEADER}\nNEW,New Name Inc,NYSE,US,USD,,,,t\n`);
-    expect(directory.get("OLD")).toBeUndefined();
-    expect(directory.get("NEW")?.name).toBe("New Name Inc");
-    expect(directory.size).toBe(1);
-  });
-
   it("answers exactly like a directory built from the parsed rows", () => {
     const file = join(dir, "same.csv");
     writeFileSync(file, CSV);

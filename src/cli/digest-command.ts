@@ -27,7 +27,7 @@ export async function digestCommand(args: string[], openApp: () => Promise<App>)
   const since = values.since === undefined ? digestSince(undefined, now) : parseSince(values.since, now);
 
   const app = await openApp();
-  const directory = await app.loadSymbols();
+  const directory = app.symbols;
   const symbols = tickers.map((t) => resolveSymbol(directory, t));
   const started = performance.now();
   const digest = await app.digestBuilder.build({ symbols, since, language, now });

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import type { App } from "../app.ts";
+import { createLinkPolicy } from "../adapters/fetch/link-policy.ts";
+import { loadConfig } from "../config.ts";
 import { resolveInput } from "./inputs.ts";
 import { renderBriefText } from "./render-text.ts";
 import { UsageError } from "./usage.ts";
@@ -14,6 +16,8 @@ export async function summarizeCommand(args: string[], openApp: () => Promise<Ap
   const language = values.lang.trim().toLowerCase();
   if (!/^[a-z]{2}$/.test(language)) throw new UsageError(`--lang takes a two-letter language code (en, de, fr), not "${values.lang}".`);
   const input = await resolveInput(positionals[0] as string);
+  // A link the fetcher would refuse is refused before the app (symbols, extractor, model client) loads.
+  if (input.kind === "url") createLinkPolicy(loadConfig().fetch.allowPrivate).check(input.url);
   const app = await openApp();
   const started = performance.now();
   const outcome = await app.summarizer.summarize(input, { language });

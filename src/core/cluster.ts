@@ -1,20 +1,7 @@
 import { createHash } from "node:crypto";
 import { canonicalizeUrl, hostOf, urlIdentityKey } from "./canonical-url.ts";
 import { foldForMatching } from "./fold.ts";
-
-/** One entry of a news feed (RSS item, Atom entry), as a news-source adapter reports it. */
-export interface FeedItem {
-  title: string;
-  /** Absolute http(s) link to the story. */
-  url: string;
-  /** ISO 8601 instant. */
-  publishedAt?: string;
-  /** Plain-text teaser. */
-  summary?: string;
-  /** Outlet name: RSS <source>, else the feed's title, else the link's host. */
-  source?: string;
-  guid?: string;
-}
+import type { FeedItem } from "./ports.ts";
 
 export type TickerFeedItem = FeedItem & { ticker?: string };
 

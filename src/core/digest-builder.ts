@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Brief } from "./brief.ts";
 import { hostOf } from "./canonical-url.ts";
-import { clusterStories, type FeedItem, type StoryCluster } from "./cluster.ts";
+import { clusterStories, type StoryCluster } from "./cluster.ts";
 import {
   TickerSynthesisSchema,
   type Digest,
@@ -12,7 +12,16 @@ import {
   type TickerSynthesis,
 } from "./digest.ts";
 import { isUserFacingError } from "./errors.ts";
-import type { SymbolDirectory, SymbolEntry } from "./ports.ts";
+import { createKeyedLimiter, forEachLimit } from "./limiter.ts";
+import type {
+  FeedReadResult,
+  FeedSource,
+  SeenFeedItem,
+  SymbolDirectory,
+  SymbolEntry,
+  SynthesisStoryInput,
+  TickerSynthesizer,
+} from "./ports.ts";
 import type { Store } from "./store.ts";
 import type { Summarizer } from "./summarize.ts";
 
@@ -26,58 +35,6 @@ import type { Summarizer } from "./summarize.ts";
  * after `since` (its `firstSeenAt`); on a feed read for the first time every item is first seen
  * now, so its undated items count as new (the per-ticker cap still keeps the digest short).
  */
-
-/** A feed item with the instant this process first saw it in its feed (ISO). */
-export interface SeenFeedItem extends FeedItem {
-  firstSeenAt: string;
-}
-
-export interface FeedReadResult {
-  url: string;
-  /** Current items, or the last good ones when the feed was not fetched or failed. */
-  items: SeenFeedItem[];
-  /**
-   * fetched: a new body was parsed; not_modified: 304, stored items reused; fresh: read recently,
-   * stored items reused without a request; backoff: skipped after failures; failed: this read failed.
-   */
-  status: "fetched" | "not_modified" | "fresh" | "backoff" | "failed";
-  error?: string;
-}
-
-/** Where feeds come from (the polite feed fetcher in production). */
-export interface FeedSource {
-  fetchFeed(url: string, signal?: AbortSignal): Promise<FeedReadResult>;
-}
-
-export interface SynthesisStoryInput {
-  id: string;
-  title: string;
-  outlets: string[];
-  publishedAt?: string;
-  brief?: Brief;
-}
-
-export interface TickerSynthesisRequest {
-  symbol: string;
-  name: string;
-  /** ISO 639-1 language of the bullets. */
-  language: string;
-  stories: SynthesisStoryInput[];
-  signal?: AbortSignal;
-}
-
-export interface TickerSynthesisOutput {
-  synthesis: TickerSynthesis;
-  /** Model requests it cost (retries and the repair included). */
-  requests: number;
-}
-
-/** Writes a ticker's daily synthesis with a model. Throws (with `reason`) when it gives up. */
-export interface TickerSynthesizer {
-  readonly model: string;
-  readonly promptVersion: string;
-  synthesize(request: TickerSynthesisRequest): Promise<TickerSynthesisOutput>;
-}
 
 export interface DigestBuilderDeps {
   symbols: SymbolDirectory;
@@ -363,20 +320,14 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
     }
 
     const tickers: TickerDigest[] = [];
-    let next = 0;
     let failure: { err: unknown } | undefined;
-    async function worker(): Promise<void> {
-      while (failure === undefined && next < entries.length) {
-        const index = next++;
-        const entry = entries[index] as SymbolEntry;
-        try {
-          tickers[index] = await tickerDigest(entry, await storiesOf(feedUrls[index] ?? []), run);
-        } catch (err) {
-          failure ??= { err };
-        }
-      }
+    try {
+      await forEachLimit(entries, tickerConcurrency, async (entry, index) => {
+        tickers[index] = await tickerDigest(entry, await storiesOf(feedUrls[index] ?? []), run);
+      });
+    } catch (err) {
+      failure = { err };
     }
-    await Promise.all(Array.from({ length: Math.min(tickerConcurrency, entries.length) }, worker));
 
     if (failure !== undefined) {
       // A refusal aborted the run: report the caller's own error, not an abort.
@@ -503,85 +454,4 @@ function feedWarning(failed: ReadonlyArray<{ url: string; error?: string }>): st
 export function digestSince(lastDigestAt: string | undefined, now: Date = new Date()): Date {
   const last = lastDigestAt === undefined ? Number.NaN : Date.parse(lastDigestAt);
   return Number.isNaN(last) ? new Date(now.getTime() - DAY_MS) : new Date(last);
-}
-
-export interface KeyedLimiterOptions {
-  /** Tasks running at once per key. */
-  concurrency: number;
-  /** Least time between the starts of two tasks of one key (default 0). */
-  minIntervalMs?: number;
-}
-
-/** Runs tasks with a concurrency limit and a start interval per key (a host, or "*" for all). */
-export interface KeyedLimiter {
-  run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
-}
-
-interface KeyState {
-  active: number;
-  nextStartMs: number;
-  queue: Array<{ start: () => void; cancel: (reason: unknown) => void }>;
-  timer?: NodeJS.Timeout;
-}
-
-export function createKeyedLimiter(options: KeyedLimiterOptions): KeyedLimiter {
-  const concurrency = Math.max(1, Math.floor(options.concurrency));
-  const interval = Math.max(0, options.minIntervalMs ?? 0);
-  const keys = new Map<string, KeyState>();
-
-  function pump(key: string, state: KeyState): void {
-    while (state.active < concurrency && state.queue.length > 0) {
-      const wait = state.nextStartMs - Date.now();
-      if (interval > 0 && wait > 0) {
-        state.timer ??= setTimeout(() => {
-          delete state.timer;
-          pump(key, state);
-        }, wait);
-        return;
-      }
-      const next = state.queue.shift();
-      if (next === undefined) break;
-      state.active += 1;
-      state.nextStartMs = Date.now() + interval;
-      next.start();
-    }
-    if (state.active === 0 && state.queue.length === 0 && state.timer === undefined && Date.now() >= state.nextStartMs) {
-      keys.delete(key);
-    }
-  }
-
-  return {
-    async run(key, task, signal) {
-      signal?.throwIfAborted();
-      let state = keys.get(key);
-      if (state === undefined) {
-        state = { active: 0, nextStartMs: 0, queue: [] };
-        keys.set(key, state);
-      }
-      const current = state;
-      await new Promise<void>((resolve, reject) => {
-        const waiter = {
-          start: () => {
-            signal?.removeEventListener("abort", onAbort);
-            resolve();
-          },
-          cancel: reject,
-        };
-        const onAbort = () => {
-          const index = current.queue.indexOf(waiter);
-          if (index >= 0) current.queue.splice(index, 1);
-          reject(signal?.reason);
-        };
-        signal?.addEventListener("abort", onAbort, { once: true });
-        current.queue.push(waiter);
-        pump(key, current);
-      });
-      try {
-        return await task();
-      } finally {
-        current.active -= 1;
-        pump(key, current);
-      }
-    },
-  };
 }

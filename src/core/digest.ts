@@ -5,6 +5,9 @@ import { SentimentSchema, type Brief, type Sentiment } from "./brief.ts";
  * A ticker's daily synthesis: the structured output of prompts/digest.md, shared by every
  * channel that follows the ticker that day.
  */
+/** The language digests are written in unless a channel chooses another. */
+export const DIGEST_LANGUAGE = "en";
+
 export const TickerSynthesisSchema = z.object({
   tone: SentimentSchema.describe("Overall tone of the day's news for this ticker"),
   bullets: z.array(z.string()).min(2).max(4).describe("2 to 4 short bullets on what happened, in the digest's language"),

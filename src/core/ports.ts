@@ -1,5 +1,6 @@
 import type { Article } from "./article.ts";
 import type { Brief, EngineName } from "./brief.ts";
+import type { TickerSynthesis } from "./digest.ts";
 
 /** A fetched page, already decoded to text with its charset. */
 export interface FetchedPage {
@@ -85,6 +86,15 @@ export interface SymbolMatch {
   index: number;
 }
 
+/**
+ * Checks a user's link before any work is done: parses it (http/https only, no credentials) and
+ * refuses hosts the fetcher would refuse without a DNS lookup (literal private IPs, localhost).
+ * Throws UserFacingError. The fetcher still checks every resolved address at connect time.
+ */
+export interface LinkPolicy {
+  check(raw: string): URL;
+}
+
 export interface SymbolDirectory {
   get(symbol: string): SymbolEntry | undefined;
   /** Listed companies mentioned in a text, best listing per company, in order of first mention. */
@@ -92,4 +102,72 @@ export interface SymbolDirectory {
   /** Prefix and fuzzy search by symbol or company name, for autocomplete and "did you mean". */
   search(query: string, limit?: number): SymbolEntry[];
   readonly size: number;
+}
+
+// ---- digests: feeds in, ticker syntheses out ------------------------------------------------
+
+/** One entry of a news feed (RSS item, Atom entry), as a news-source adapter reports it. */
+export interface FeedItem {
+  title: string;
+  /** Absolute http(s) link to the story. */
+  url: string;
+  /** ISO 8601 instant. */
+  publishedAt?: string;
+  /** Plain-text teaser. */
+  summary?: string;
+  /** Outlet name: RSS <source>, else the feed's title, else the link's host. */
+  source?: string;
+  guid?: string;
+}
+
+/** A feed item with the instant this process first saw it in its feed (ISO). */
+export interface SeenFeedItem extends FeedItem {
+  firstSeenAt: string;
+}
+
+export interface FeedReadResult {
+  url: string;
+  /** Current items, or the last good ones when the feed was not fetched or failed. */
+  items: SeenFeedItem[];
+  /**
+   * fetched: a new body was parsed; not_modified: 304, stored items reused; fresh: read recently,
+   * stored items reused without a request; backoff: skipped after failures; failed: this read failed.
+   */
+  status: "fetched" | "not_modified" | "fresh" | "backoff" | "failed";
+  error?: string;
+}
+
+/** Where feeds come from (the polite feed fetcher in production). */
+export interface FeedSource {
+  fetchFeed(url: string, signal?: AbortSignal): Promise<FeedReadResult>;
+}
+
+export interface SynthesisStoryInput {
+  id: string;
+  title: string;
+  outlets: string[];
+  publishedAt?: string;
+  brief?: Brief;
+}
+
+export interface TickerSynthesisRequest {
+  symbol: string;
+  name: string;
+  /** ISO 639-1 language of the bullets. */
+  language: string;
+  stories: SynthesisStoryInput[];
+  signal?: AbortSignal;
+}
+
+export interface TickerSynthesisOutput {
+  synthesis: TickerSynthesis;
+  /** Model requests it cost (retries and the repair included). */
+  requests: number;
+}
+
+/** Writes a ticker's daily synthesis with a model. Throws (with `reason`) when it gives up. */
+export interface TickerSynthesizer {
+  readonly model: string;
+  readonly promptVersion: string;
+  synthesize(request: TickerSynthesisRequest): Promise<TickerSynthesisOutput>;
 }

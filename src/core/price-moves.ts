@@ -4,7 +4,8 @@
  */
 import type { PriceMove } from "./brief.ts";
 import { type Sentence, splitClauses, splitSentences, type Span } from "./extractive/sentences.ts";
-import { type NumberMention, findDirectionCues, findNumberMentions, signPercent } from "./numbers.ts";
+import { type NumberMention, findNumberMentions } from "./numbers.ts";
+import { findDirectionCues, signPercent } from "./price-direction.ts";
 
 /** Market indices and their usual German/English spellings; "Nasdaq" alone is the venue, not an index. */
 export const MARKET_INDEX_PATTERN =

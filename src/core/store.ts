@@ -97,3 +97,6 @@ export interface Store {
 
   close(): Promise<void>;
 }
+
+/** Where the store lives: a SQLite file, or a PostgreSQL server (DATABASE_URL). */
+export type DatabaseLocation = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };

@@ -1,13 +1,16 @@
 import { Events, type Client } from "discord.js";
-import { commands as registry } from "../../commands/index.ts";
-import type { Command } from "../../commands/types.ts";
-import type { App } from "../app.ts";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
 import { createDiscordClient } from "./client.ts";
-import { createBriefLimits } from "./limits.ts";
+import type { Command, CommandServices } from "./command.ts";
 import { createRouter, type Router } from "./router.ts";
 
 export interface BotOptions {
-  commands?: readonly Command[];
+  discord: Config["discord"];
+  logger: Logger;
+  /** The registry (commands/index.ts), and what its commands may use. */
+  commands: readonly Command[];
+  services: CommandServices;
   /** Overall per-interaction deadline (default 12 minutes, inside the 15-minute token). */
   deadlineMs?: number;
 }
@@ -22,19 +25,15 @@ export interface Bot {
 }
 
 /** The bot as main.ts runs it; tests build it the same way, pointed at a local Discord. */
-export function createBot(app: App, options: BotOptions = {}): Bot {
-  const { token } = app.config.discord;
+export function createBot(options: BotOptions): Bot {
+  const { token } = options.discord;
   if (token === undefined) throw new Error("DISCORD_TOKEN is required to run the bot");
-  const log = app.logger;
-  const client = createDiscordClient(app.config.discord);
-  const limits = createBriefLimits(app.store, {
-    cooldownS: app.config.discord.summarizeCooldownS,
-    guildDailyBriefs: app.config.discord.guildDailyBriefs,
-  });
+  const log = options.logger;
+  const client = createDiscordClient(options.discord);
   const router = createRouter({
-    app,
-    limits,
-    commands: options.commands ?? registry,
+    logger: log,
+    services: options.services,
+    commands: options.commands,
     ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
   });
 

@@ -1,6 +1,6 @@
 import { REST, Routes } from "discord.js";
 import type { APIApplication } from "discord-api-types/v10";
-import type { Command } from "../../commands/types.ts";
+import type { Command } from "./command.ts";
 
 export interface DeployOptions {
   token: string;

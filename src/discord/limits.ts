@@ -14,6 +14,11 @@ export interface BriefLimits {
    * it, so cached briefs are free and never limited. Throws UserFacingError when a limit is hit.
    */
   hookFor(userId: string, guildId: string | null): () => Promise<void>;
+  /**
+   * The digest builder's `beforeNewLlmCall` hook for one guild: the same daily budget, without
+   * the per-user cooldown (one digest makes several model requests at once).
+   */
+  digestHookFor(guildId: string): () => Promise<void>;
 }
 
 export function utcDay(ms: number): string {
@@ -23,6 +28,11 @@ export function utcDay(ms: number): string {
 export function guildBudgetCounter(guildId: string): string {
   return `guild-llm-briefs:${guildId}`;
 }
+
+const briefBudgetExhausted = (limit: number) =>
+  `This server has used its ${limit} new briefs for today; cached briefs still work. The budget resets at 00:00 UTC.`;
+const digestBudgetExhausted = (limit: number) =>
+  `This server has used its ${limit} new model requests for today, so the digest cannot be written now; tickers already summarized today still work. The budget resets at 00:00 UTC.`;
 
 export function createBriefLimits(store: Store, config: LimitsConfig, now: () => number = Date.now): BriefLimits {
   const lastNewBrief = new Map<string, number>();
@@ -41,19 +51,17 @@ export function createBriefLimits(store: Store, config: LimitsConfig, now: () =>
     throw new UserFacingError("rate_limited", `You can summarize another new article in ${waitS} s.`);
   }
 
-  async function spendGuildBudget(guildId: string, at: number): Promise<void> {
+  /** Takes one request from the guild's budget of the day, or throws `exhausted(limit)`. */
+  async function spendGuildBudget(guildId: string, at: number, exhausted: (limit: number) => string): Promise<void> {
     const limit = config.guildDailyBriefs;
     if (limit <= 0) return;
     const name = guildBudgetCounter(guildId);
     const day = utcDay(at);
-    // Increment first so concurrent requests cannot both take the last brief.
+    // Increment first so concurrent requests cannot both take the last one.
     const used = await store.incrementCounter(name, day, 1);
     if (used > limit) {
       await store.incrementCounter(name, day, -1);
-      throw new UserFacingError(
-        "budget_exhausted",
-        `This server has used its ${limit} new briefs for today; cached briefs still work. The budget resets at 00:00 UTC.`,
-      );
+      throw new UserFacingError("budget_exhausted", exhausted(limit));
     }
   }
 
@@ -62,12 +70,15 @@ export function createBriefLimits(store: Store, config: LimitsConfig, now: () =>
       return async () => {
         const at = now();
         checkCooldown(userId, at);
-        if (guildId !== null) await spendGuildBudget(guildId, at);
+        if (guildId !== null) await spendGuildBudget(guildId, at, briefBudgetExhausted);
         if (cooldownMs > 0) {
           prune(at);
           lastNewBrief.set(userId, at);
         }
       };
+    },
+    digestHookFor(guildId) {
+      return () => spendGuildBudget(guildId, now(), digestBudgetExhausted);
     },
   };
 }

@@ -6,18 +6,19 @@ import {
   type Interaction,
   type MessageContextMenuCommandInteraction,
 } from "discord.js";
+import { isUserFacingError, UserFacingError } from "../core/errors.ts";
+import type { Logger } from "../logger.ts";
 import type {
   ChatInputCommand,
   Command,
   CommandContext,
   CommandModule,
+  CommandServices,
   Deferral,
   MessageCommand,
-} from "../../commands/types.ts";
-import type { App } from "../app.ts";
-import { isUserFacingError, UserFacingError } from "../core/errors.ts";
+} from "./command.ts";
 import { escapeMarkdown } from "./escape.ts";
-import type { BriefLimits } from "./limits.ts";
+import { replyPrivately } from "./reply.ts";
 
 /** Well inside the 15-minute interaction token, so every user gets an answer before it expires. */
 export const DEFAULT_DEADLINE_MS = 12 * 60_000;
@@ -31,8 +32,8 @@ export function genericErrorMessage(interactionId: string): string {
 type CommandInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
 
 export interface RouterOptions {
-  app: App;
-  limits: BriefLimits;
+  logger: Logger;
+  services: CommandServices;
   commands: readonly Command[];
   deadlineMs?: number;
 }
@@ -47,13 +48,15 @@ export interface Router {
 }
 
 /** A command module applied to one interaction of its own type. */
+type FullContext = CommandContext<CommandServices>;
+
 interface BoundCommand {
-  validate(ctx: CommandContext): Promise<void>;
+  validate(ctx: FullContext): Promise<void>;
   deferral(): Deferral;
-  execute(ctx: CommandContext): Promise<void>;
+  execute(ctx: FullContext): Promise<void>;
 }
 
-function bindCommand<I>(command: CommandModule<I, unknown>, interaction: I): BoundCommand {
+function bindCommand<I>(command: CommandModule<I, unknown, CommandServices>, interaction: I): BoundCommand {
   return {
     validate: async (ctx) => {
       await command.validate?.(interaction, ctx);
@@ -80,29 +83,13 @@ function deadline(ms: number): { promise: Promise<never>; cancel(): void } {
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
-/**
- * Shows `content` privately: as an ephemeral reply when nothing was sent yet, in place of an
- * ephemeral deferred reply, or, after a public deferral, by removing the public "thinking…"
- * message and following up privately, so an error never lands in the channel.
- */
-async function answer(interaction: CommandInteraction, content: string, deferral: Deferral | undefined): Promise<void> {
-  const text = escapeMarkdown(content, 1900);
-  if ((interaction.deferred || interaction.replied) && deferral === "public") {
-    await interaction.deleteReply().catch(() => {});
-    await interaction.followUp({ content: text, allowedMentions: { parse: [] }, flags: MessageFlags.Ephemeral });
-  } else if (interaction.deferred || interaction.replied) {
-    await interaction.editReply({ content: text, embeds: [], allowedMentions: { parse: [] } });
-  } else {
-    await interaction.reply({
-      content: text,
-      allowedMentions: { parse: [] },
-      flags: MessageFlags.Ephemeral,
-    });
-  }
+/** An error message, escaped, shown privately whatever the deferral was. */
+function answer(interaction: CommandInteraction, content: string, deferral: Deferral | undefined): Promise<void> {
+  return replyPrivately(interaction, escapeMarkdown(content, 1900), deferral === "public");
 }
 
 export function createRouter(options: RouterOptions): Router {
-  const { app, limits } = options;
+  const { logger, services } = options;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const chatCommands = new Map<string, ChatInputCommand>();
   const messageCommands = new Map<string, MessageCommand>();
@@ -126,15 +113,14 @@ export function createRouter(options: RouterOptions): Router {
   async function runCommand(interaction: CommandInteraction): Promise<void> {
     const started = performance.now();
     const fields: Record<string, unknown> = {};
-    const log = app.logger.child({ command: interaction.commandName, guildId: interaction.guildId, interactionId: interaction.id });
+    const log = logger.child({ command: interaction.commandName, guildId: interaction.guildId, interactionId: interaction.id });
     const command = bind(interaction);
     const abort = new AbortController();
-    const ctx: CommandContext = {
-      app,
-      limits,
+    const ctx: FullContext = {
+      ...services,
       log,
       signal: abort.signal,
-      note: (extra) => Object.assign(fields, extra),
+      addLogFields: (extra) => Object.assign(fields, extra),
     };
     let outcome = "ok";
     let deferral: Deferral | undefined;
@@ -177,15 +163,14 @@ export function createRouter(options: RouterOptions): Router {
         return;
       }
       await command.autocomplete(interaction, {
-        app,
-        limits,
-        log: app.logger.child({ command: interaction.commandName, interactionId: interaction.id }),
+        ...services,
+        log: logger.child({ command: interaction.commandName, interactionId: interaction.id }),
         // Discord drops autocomplete answers after 3 s.
         signal: AbortSignal.timeout(2_500),
-        note: () => {},
+        addLogFields: () => {},
       });
     } catch (err) {
-      app.logger.warn({ err, command: interaction.commandName, interactionId: interaction.id }, "autocomplete failed");
+      logger.warn({ err, command: interaction.commandName, interactionId: interaction.id }, "autocomplete failed");
       if (!interaction.responded) await interaction.respond([]).catch(() => {});
     }
   }
@@ -204,7 +189,7 @@ export function createRouter(options: RouterOptions): Router {
   return {
     handle(interaction) {
       const task = dispatch(interaction).catch((err: unknown) => {
-        app.logger.error({ err, interactionId: interaction.id }, "interaction handler crashed");
+        logger.error({ err, interactionId: interaction.id }, "interaction handler crashed");
       });
       running.add(task);
       void task.finally(() => running.delete(task));

@@ -4,7 +4,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { REST } from "discord.js";
 import type { App } from "../app.ts";
 import { digestSince, selectTickers } from "../core/digest-builder.ts";
-import type { Digest, DigestBuilder } from "../core/digest.ts";
+import { DIGEST_LANGUAGE, type Digest, type DigestBuilder } from "../core/digest.ts";
 import { dueSlots, latestSlotAtOrBefore, type Slot } from "../core/slots.ts";
 import type { ChannelState, DigestSchedule, Store } from "../core/store.ts";
 import { ChannelUnavailableError, createDigestPublisher, type DigestPublisher } from "../discord/publisher.ts";
@@ -73,8 +73,6 @@ export interface DigestScheduler {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** Digests are written in one language, so channels share each ticker's synthesis (see /digest now). */
-export const DIGEST_LANGUAGE = "en";
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 export const DEFAULT_LEASE_MS = 15 * MINUTE_MS;

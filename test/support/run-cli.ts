@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -12,7 +15,9 @@ export interface CliRun {
 
 /**
  * Runs the real CLI in a child process with only the given environment (plus PATH/HOME), so a
- * developer's own .env or variables never leak into a test. `cwd` defaults to a temp-free root.
+ * developer's own variables never leak into a test. `cwd` defaults to a new empty folder, so a
+ * `.env` in the project folder (where users keep theirs) is never read either: a test that gives
+ * paths passes them absolute.
  */
 export function runCli(
   args: string[],
@@ -25,9 +30,13 @@ export function runCli(
     pauseStdoutMs?: number;
   } = {},
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
+  const ownCwd = options.cwd === undefined ? mkdtempSync(join(tmpdir(), "marketbrief-cli-")) : undefined;
+  const cleanUp = () => {
+    if (ownCwd !== undefined) rmSync(ownCwd, { recursive: true, force: true });
+  };
+  return new Promise<CliRun>((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: options.cwd ?? PROJECT_ROOT,
+      cwd: options.cwd ?? ownCwd,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -39,9 +48,13 @@ export function runCli(
     else read();
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-    child.on("error", reject);
+    child.on("error", (err) => {
+      cleanUp();
+      reject(err);
+    });
     child.on("close", (code) => {
       clearTimeout(timer);
+      cleanUp();
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(options.stdin ?? "");

@@ -1,6 +1,6 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { Brief } from "../../core/brief.ts";
-import type { SynthesisStoryInput, TickerSynthesizer, TickerSynthesisRequest } from "../../core/digest-builder.ts";
+import type { SynthesisStoryInput, TickerSynthesizer, TickerSynthesisRequest } from "../../core/ports.ts";
 import { TickerSynthesisSchema } from "../../core/digest.ts";
 import { loadPrompt, promptSection, renderPrompt, type Prompt } from "../../core/prompt.ts";
 import type { Logger } from "../../logger.ts";

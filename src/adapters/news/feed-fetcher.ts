@@ -1,10 +1,11 @@
 import { urlIdentityKey, hostOf } from "../../core/canonical-url.ts";
-import { createKeyedLimiter, type FeedReadResult, type FeedSource, type SeenFeedItem } from "../../core/digest-builder.ts";
+import { createKeyedLimiter } from "../../core/limiter.ts";
+import type { FeedItem, FeedReadResult, FeedSource, SeenFeedItem } from "../../core/ports.ts";
 import { isUserFacingError } from "../../core/errors.ts";
 import type { PageFetcher } from "../../core/ports.ts";
 import type { FeedState, Store } from "../../core/store.ts";
 import type { Logger } from "../../logger.ts";
-import { parseFeedItems, type FeedItem } from "./feed-parser.ts";
+import { parseFeedItems } from "./feed-parser.ts";
 
 /**
  * Polite feed reading: every request through the SSRF-guarded PageFetcher (its User-Agent,

@@ -2,10 +2,8 @@ import { decodeHTMLStrict } from "entities";
 import { XMLValidator } from "fast-xml-parser";
 import { parseFeed as parseAnyFeed } from "feedsmith";
 import type { AnyFeed, AtomFeed, RdfFeed, RssFeed } from "feedsmith";
-import type { FeedItem } from "../../core/cluster.ts";
+import type { FeedItem } from "../../core/ports.ts";
 import { UserFacingError } from "../../core/errors.ts";
-
-export type { FeedItem } from "../../core/cluster.ts";
 
 export type FeedFormat = "rss" | "atom" | "rdf";
 

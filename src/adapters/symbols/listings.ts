@@ -6,7 +6,6 @@
 import type { SymbolEntry } from "../../core/ports.ts";
 import { nameKeyTokens } from "./names.ts";
 import { PROMINENT_SYMBOLS } from "./prominent.ts";
-import { runNow, tick, type Steps } from "./steps.ts";
 
 /** A directory row: the listing as the rest of the app sees it, plus where the data came from. */
 export interface SymbolRow extends SymbolEntry {
@@ -110,11 +109,11 @@ export class ListingsBuilder {
   }
 
   build(): Listings {
-    return runNow(Listings.build(this));
+    return Listings.build(this);
   }
 }
 
-function splitAliases(field: string): string[] {
+export function splitAliases(field: string): string[] {
   return field === "" ? [] : field.split(";").map((a) => a.trim()).filter(Boolean);
 }
 
@@ -183,8 +182,8 @@ export class Listings {
     }
   }
 
-  /** The listings of the builder's rows, with companies linked and ranks set; yields between slices. */
-  static *build(b: ListingsBuilder): Steps<Listings> {
+  /** The listings of the builder's rows, with companies linked and ranks set. */
+  static build(b: ListingsBuilder): Listings {
     const n = b.symbols.length;
     // Same company: linked by aliases (symmetric, transitive).
     const parent = new Int32Array(n);
@@ -210,12 +209,10 @@ export class Listings {
         const j = b.bySymbol.get(alias.toUpperCase());
         if (j !== undefined) union(i, j);
       }
-      if (tick(i)) yield;
     }
     const cluster = new Int32Array(n);
     for (let i = 0; i < n; i += 1) cluster[i] = find(i);
     const clusterMembers = memberTable(cluster);
-    yield;
 
     // Name keys. Listings that share a key are one company for matching purposes (union by key).
     const keys: string[] = [];
@@ -230,18 +227,15 @@ export class Listings {
         union(i, first);
         keys.push(keys[first] ?? key);
       }
-      if (tick(i)) yield;
     }
     firstByKey.clear();
     const group = new Int32Array(n);
     for (let i = 0; i < n; i += 1) group[i] = find(i);
     const groupMembers = memberTable(group);
-    yield;
 
     const listings = new Listings(b, { keys, cluster, clusterMembers, group, groupMembers });
     for (let i = 0; i < n; i += 1) {
       listings.baseRank[i] = listings.#baseRankOf(i);
-      if (tick(i)) yield;
     }
     return listings;
   }
@@ -318,101 +312,4 @@ export class Listings {
     if (MAJOR_US.has(exchange) && (/-P?[A-Z]$/.test(symbol) || /^[A-Z]{4}[WUR]$/.test(symbol) || /^[A-Z]{4}WS?$/.test(symbol))) rank += 5;
     return rank;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV (symbol,name,exchange,country,currency,isin,cik,aliases,source)
-
-const COLUMNS = ["symbol", "name", "exchange", "country", "currency", "isin", "cik", "aliases", "source"] as const;
-type Column = (typeof COLUMNS)[number];
-
-/**
- * Calls `onRecord` with each record's trimmed fields by column name. One record per line (the
- * directory has no line breaks inside fields); quoted fields as in RFC 4180.
- */
-function* readCsv(csv: string, onRecord: (field: (name: Column) => string) => void): Steps<void> {
-  let header: Map<string, number> | undefined;
-  let record: string[] = [];
-  const field = (name: Column): string => {
-    const c = header?.get(name);
-    return c === undefined ? "" : (record[c] ?? "").trim();
-  };
-  let pos = 0;
-  for (let lines = 0; pos < csv.length; lines += 1) {
-    if (tick(lines)) yield;
-    let end = csv.indexOf("\n", pos);
-    if (end < 0) end = csv.length;
-    const line = csv.slice(pos, end > pos && csv.charCodeAt(end - 1) === 13 ? end - 1 : end);
-    pos = end + 1;
-    if (line.trim().length === 0) continue;
-    record = line.includes('"') ? parseQuotedLine(line) : line.split(",");
-    if (header === undefined) {
-      header = new Map();
-      // The first column of a name wins.
-      for (const [i, h] of record.entries()) if (!header.has(h.trim().toLowerCase())) header.set(h.trim().toLowerCase(), i);
-      continue;
-    }
-    onRecord(field);
-  }
-}
-
-function parseQuotedLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      fields.push(field);
-      field = "";
-    } else field += ch;
-  }
-  fields.push(field);
-  return fields;
-}
-
-/** Parses the directory CSV into rows (rows without symbol or name are skipped). */
-export function parseSymbolCsv(csv: string): SymbolRow[] {
-  const rows: SymbolRow[] = [];
-  const reading = readCsv(csv, (f) => {
-    const symbol = f("symbol");
-    const name = f("name");
-    if (!symbol || !name) return;
-    const row: SymbolRow = {
-      symbol,
-      name,
-      exchange: f("exchange"),
-      country: f("country"),
-      currency: f("currency"),
-      aliases: splitAliases(f("aliases")),
-    };
-    const isin = f("isin");
-    const cik = f("cik");
-    const source = f("source");
-    if (isin) row.isin = isin;
-    if (cik) row.cik = cik;
-    if (source) row.source = source;
-    rows.push(row);
-  });
-  runNow(reading);
-  return rows;
-}
-
-/** Adds a CSV's records straight to the columns, without row objects in between; yields between slices. */
-export function addSymbolCsvSteps(builder: ListingsBuilder, csv: string): Steps<void> {
-  return readCsv(csv, (f) => {
-    const symbol = f("symbol");
-    const name = f("name");
-    if (!symbol || !name) return;
-    const aliases = f("aliases");
-    const tidy = /^(?:[^;\s]+(?:;[^;\s]+)*)?$/.test(aliases) ? aliases : splitAliases(aliases).join(";");
-    builder.add(symbol, name, f("exchange"), f("country"), f("currency"), f("isin"), f("cik"), tidy);
-  });
 }

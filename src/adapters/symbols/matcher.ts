@@ -9,7 +9,6 @@ import { COMMON_WORDS } from "./common-words.ts";
 import { membersOf, type Listings } from "./listings.ts";
 import { foldText, isAscii } from "./names.ts";
 import { PROMINENT_SYMBOLS } from "./prominent.ts";
-import { runNow, tick, type Steps } from "./steps.ts";
 
 /** Listings preferred among equals (the liquid share class). */
 const PREFERRED_LINES = new Set(["GOOGL", "BRK-B", "VOW3.DE", "MBG.DE", "HEN3.DE", "P911.DE"]);
@@ -86,8 +85,8 @@ class KeyIndex {
   readonly #exact = new Map<number, string>();
   readonly #forms = new Map<number, Set<string>>();
 
-  /** Adds every listing's name key and the curated brands; yields between slices. */
-  *fill(listings: Listings): Steps<void> {
+  /** Adds every listing's name key and the curated brands. */
+  fill(listings: Listings): void {
     const tokensOf = new Map<string, string[]>();
     for (let i = 0; i < listings.count; i += 1) {
       const key = listings.keys[i] ?? "";
@@ -97,7 +96,6 @@ class KeyIndex {
         tokensOf.set(key, tokens);
       }
       this.#add(listings, key, tokens, listings.group[i] ?? i, listings.name(i), false);
-      if (tick(i)) yield;
     }
     for (const [brand, symbol] of BRAND_ALIASES) {
       const i = listings.bySymbol.get(symbol.toUpperCase());
@@ -185,14 +183,10 @@ interface Found {
 
 export type FindInText = (text: string, options?: { preferCurrencies?: readonly string[] }) => SymbolMatch[];
 
+/** The name matcher over the listings' name keys and the curated brands. */
 export function createNameMatcher(listings: Listings): FindInText {
-  return runNow(nameMatcherSteps(listings));
-}
-
-/** The name matcher, built in slices. */
-export function* nameMatcherSteps(listings: Listings): Steps<FindInText> {
   const keys = new KeyIndex();
-  yield* keys.fill(listings);
+  keys.fill(listings);
   const { bySymbol } = listings;
 
   const rankFor = (i: number, prefer: readonly string[] | undefined): number[] => {

@@ -1,18 +1,17 @@
 /**
  * Autocomplete and "did you mean" over the directory: symbol prefix, then name prefix, then
  * trigram similarity, over sorted indexes and trigram postings kept as offset tables over typed
- * arrays. The directory decides when they are built (search asks for them when it needs them).
+ * arrays.
  */
 import { memberTable, membersOf, type Listings, type MemberTable } from "./listings.ts";
 import { foldText } from "./names.ts";
-import { sortSteps, tick, type Steps } from "./steps.ts";
 
 export type Search = (query: string, limit: number) => number[];
 
-/** The indexes a search uses, built (or already there) when asked for. */
+/** The indexes a search uses. */
 export interface SearchIndexes {
-  prefixes(): PrefixIndex;
-  fuzzy(): FuzzyIndex;
+  prefixes: PrefixIndex;
+  fuzzy: FuzzyIndex;
 }
 
 export function createSearch(listings: Listings, indexes: SearchIndexes): Search {
@@ -24,7 +23,7 @@ export function createSearch(listings: Listings, indexes: SearchIndexes): Search
   return (query, limit) => {
     const q = query.trim();
     if (!q || limit <= 0) return [];
-    const prefixes = indexes.prefixes();
+    const prefixes = indexes.prefixes;
     const { symbolOrder, nameTexts, nameOwners } = prefixes;
     const out: number[] = [];
     const seen = new Set<number>();
@@ -65,7 +64,7 @@ export function createSearch(listings: Listings, indexes: SearchIndexes): Search
     }
     if (out.length >= limit || folded.length < 3) return out;
     // 3. Fuzzy: Dice coefficient over trigrams of the distinct name keys.
-    const fuzzy = indexes.fuzzy();
+    const fuzzy = indexes.fuzzy;
     for (const k of fuzzy.similar(folded)) {
       if (out.length >= limit) break;
       push([...membersOf(fuzzy.members, k)].toSorted((a, b) => order(a) - order(b) || a - b));
@@ -88,20 +87,18 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The symbol and name prefix index, built in slices. */
-export function* prefixIndexSteps(listings: Listings): Steps<PrefixIndex> {
+/** The symbol and name prefix index. */
+export function buildPrefixIndex(listings: Listings): PrefixIndex {
   const n = listings.count;
   const lowerSymbols: string[] = [];
   for (let i = 0; i < n; i += 1) {
     lowerSymbols.push(listings.symbol(i).toLowerCase());
-    if (tick(i)) yield;
   }
-  const symbolOrder = yield* sortSteps(Int32Array.from({ length: n }, (_, i) => i), (a, b) => compareStrings(lowerSymbols[a] ?? "", lowerSymbols[b] ?? "") || a - b);
+  const symbolOrder = Int32Array.from({ length: n }, (_, i) => i).toSorted((a, b) => compareStrings(lowerSymbols[a] ?? "", lowerSymbols[b] ?? "") || a - b);
 
   const texts: string[] = [];
   const owners: number[] = [];
   for (let i = 0; i < n; i += 1) {
-    if (tick(i)) yield;
     const full = foldText(listings.name(i)).replace(/[^a-z0-9]+/g, " ").trim();
     texts.push(full);
     owners.push(i);
@@ -111,8 +108,7 @@ export function* prefixIndexSteps(listings: Listings): Steps<PrefixIndex> {
       owners.push(i);
     }
   }
-  const sorted = yield* sortSteps(
-    Int32Array.from({ length: texts.length }, (_, p) => p),
+  const sorted = Int32Array.from({ length: texts.length }, (_, p) => p).toSorted(
     (a, b) => compareStrings(texts[a] ?? "", texts[b] ?? "") || (owners[a] ?? 0) - (owners[b] ?? 0),
   );
   const bySymbol = new Map<string, number[]>();
@@ -121,7 +117,6 @@ export function* prefixIndexSteps(listings: Listings): Steps<PrefixIndex> {
     const list = bySymbol.get(symbol);
     if (list) list.push(i);
     else bySymbol.set(symbol, [i]);
-    if (tick(i)) yield;
   }
   const nameTexts: string[] = [];
   const nameOwners = new Int32Array(sorted.length);
@@ -129,7 +124,6 @@ export function* prefixIndexSteps(listings: Listings): Steps<PrefixIndex> {
     const p = sorted[q] ?? 0;
     nameTexts.push(texts[p] ?? "");
     nameOwners[q] = owners[p] ?? 0;
-    if (tick(q)) yield;
   }
   return { symbolOrder, bySymbol, nameTexts, nameOwners };
 }
@@ -181,8 +175,8 @@ export interface FuzzyIndex {
 
 const MIN_DICE = 0.35;
 
-/** The trigram index of the distinct name keys, built in slices. */
-export function* fuzzyIndexSteps(listings: Listings): Steps<FuzzyIndex> {
+/** The trigram index of the distinct name keys. */
+export function buildFuzzyIndex(listings: Listings): FuzzyIndex {
   // Distinct keys in first-seen order (the full folded name when a listing has no key).
   const keyNumbers = new Map<string, number>();
   const keys: string[] = [];
@@ -196,7 +190,6 @@ export function* fuzzyIndexSteps(listings: Listings): Steps<FuzzyIndex> {
       keyNumbers.set(key, k);
     }
     keyOf[i] = k;
-    if (tick(i)) yield;
   }
   keyNumbers.clear();
   const members = memberTable(keyOf, keys.length);
@@ -220,7 +213,6 @@ export function* fuzzyIndexSteps(listings: Listings): Steps<FuzzyIndex> {
       counts[id] = (counts[id] ?? 0) + 1;
       keyGrams.push(id);
     }
-    if (tick(k)) yield;
   }
   const start = new Int32Array(counts.length + 1);
   counts.forEach((c, id) => (start[id + 1] = (start[id] ?? 0) + c));
@@ -234,7 +226,6 @@ export function* fuzzyIndexSteps(listings: Listings): Steps<FuzzyIndex> {
       postings[slot] = k;
       fill[id] = slot + 1;
     }
-    if (tick(k)) yield;
   }
   const shared = new Uint16Array(keys.length);
 

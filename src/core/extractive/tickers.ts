@@ -3,7 +3,8 @@
  * currency the article quotes, with the current price move and a tone.
  */
 import type { PriceMove, Sentiment, Ticker } from "../brief.ts";
-import { findDirectionCues, findNumberMentions } from "../numbers.ts";
+import { findNumberMentions } from "../numbers.ts";
+import { findDirectionCues } from "../price-direction.ts";
 import type { SymbolDirectory, SymbolMatch } from "../ports.ts";
 import { type CompanyMention, currentMovesByCompany } from "../price-moves.ts";
 import { splitSentences } from "./sentences.ts";

@@ -1,0 +1,125 @@
+/** Helpers several commands use; a command never imports another command. */
+import type { AutocompleteInteraction, ChatInputCommandInteraction, MessageContextMenuCommandInteraction } from "discord.js";
+import { PermissionFlagsBits } from "discord.js";
+import type { APIApplicationCommandOptionChoice } from "discord-api-types/v10";
+import { canonicalizeUrl } from "../src/core/canonical-url.ts";
+import { UserFacingError } from "../src/core/errors.ts";
+import type { SymbolDirectory, SymbolEntry } from "../src/core/ports.ts";
+import type { ChannelState, DigestSchedule } from "../src/core/store.ts";
+import type { CommandContext, CommandServices } from "../src/discord/command.ts";
+import { escapeMarkdown } from "../src/discord/escape.ts";
+import { renderBriefEmbeds } from "../src/discord/render-brief.ts";
+
+export const MANAGE_CHANNELS_REQUIRED = "You need the Manage Channels permission to change this channel's watchlist.";
+export const AUTOCOMPLETE_MAX = 25;
+const CHOICE_NAME_MAX = 100;
+/** Offered before anything is typed. */
+const POPULAR_SYMBOLS = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "TSLA", "BABA", "9988.HK", "XIACY", "SAP.DE", "ASML", "TSM"];
+
+/** Subscription and schedule changes need Manage Channels, checked per subcommand (/watch list stays open). */
+export function requireManageChannels(interaction: ChatInputCommandInteraction): void {
+  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels)) {
+    throw new UserFacingError("forbidden", MANAGE_CHANNELS_REQUIRED);
+  }
+}
+
+export function guildChannelOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction): { channelId: string; guildId: string } {
+  if (interaction.guildId === null || interaction.channelId === null) {
+    throw new UserFacingError("invalid_input", "Watchlists and digests belong to a server channel; use this command in one.");
+  }
+  return { channelId: interaction.channelId, guildId: interaction.guildId };
+}
+
+/**
+ * Any subscription command used in a paused channel resumes its digests: whoever changes the
+ * watchlist has had the chance to fix the bot's access. Returns the line that says so.
+ */
+export async function resumeIfPaused(ctx: CommandContext<Pick<CommandServices, "store">>, channel: ChannelState | undefined): Promise<string | undefined> {
+  if (channel?.pausedReason === undefined) return undefined;
+  await ctx.store.resumeChannel(channel.channelId);
+  ctx.addLogFields({ resumed: true });
+  return `Digests in this channel were paused (${escapeMarkdown(channel.pausedReason, 300)}); they are back on. If the bot still lacks access here, they will pause again.`;
+}
+
+export function describeEntry(entry: SymbolEntry): string {
+  return `${entry.symbol} — ${entry.name}${entry.exchange ? ` (${entry.exchange})` : ""}`;
+}
+
+export function choiceName(entry: SymbolEntry): string {
+  const full = describeEntry(entry);
+  return full.length <= CHOICE_NAME_MAX ? full : `${full.slice(0, CHOICE_NAME_MAX - 1)}…`;
+}
+
+export function formatSchedule(schedule: DigestSchedule): string {
+  return `${schedule.time} ${schedule.timeZone}, ${schedule.weekdaysOnly ? "Monday to Friday" : "every day"}`;
+}
+
+/** "Mon 9 Mar 2026, 07:30 Asia/Tokyo (22:30 UTC on Sun 8 Mar)". */
+export function formatSlotInstant(at: Date, timeZone: string): string {
+  const local = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(at);
+  const utcTime = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+  const utcDay = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }).format(at);
+  return `${local} ${timeZone} (${utcTime} UTC on ${utcDay})`;
+}
+
+/** Autocomplete choices for a ticker option: popular symbols before anything is typed. */
+export function symbolChoices(symbols: SymbolDirectory, query: string): APIApplicationCommandOptionChoice<string>[] {
+  const q = query.trim();
+  const entries = q === "" ? POPULAR_SYMBOLS.map((s) => symbols.get(s)).filter((e): e is SymbolEntry => e !== undefined) : symbols.search(q, AUTOCOMPLETE_MAX);
+  return entries.slice(0, AUTOCOMPLETE_MAX).map((entry) => ({ name: choiceName(entry), value: entry.symbol }));
+}
+
+/** The symbol a ticker option names: an autocomplete choice's label pasted as text still names its symbol first. */
+export function symbolQuery(raw: string): string {
+  const text = raw.trim();
+  return text.includes(" — ") ? (text.split(" — ")[0] ?? text) : text;
+}
+
+/** A symbol from the directory, case-insensitively; unknown ones are refused with close matches. */
+export function resolveSymbol(symbols: SymbolDirectory, raw: string): SymbolEntry {
+  const query = symbolQuery(raw);
+  const entry = symbols.get(query);
+  if (entry !== undefined) return entry;
+  // The router escapes error messages for Discord; they are built from plain text here.
+  const shown = query.slice(0, 40) || "(empty)";
+  const close = query === "" ? [] : symbols.search(query, 5);
+  const hint = close.length > 0 ? ` Did you mean: ${close.map(describeEntry).join("; ")}?` : " Pick one from the list as you type.";
+  throw new UserFacingError("invalid_input", `Unknown symbol ${shown}.${hint}`);
+}
+
+// ---- /summarize and "Summarize link" ---------------------------------------------------------
+
+type BriefInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
+export type BriefServices = Pick<CommandServices, "summarizer" | "limits" | "links">;
+
+/**
+ * The shared /summarize flow after the router deferred: summarize the (already validated) link,
+ * limits applied only to new LLM briefs, then replace the deferred reply with the brief.
+ */
+export async function replyWithBrief(interaction: BriefInteraction, ctx: CommandContext<BriefServices>, url: URL, language: string): Promise<void> {
+  const outcome = await ctx.summarizer.summarize(
+    { kind: "url", url: url.href, canonicalUrl: canonicalizeUrl(url.href) ?? url.href },
+    {
+      language,
+      signal: ctx.signal,
+      beforeNewLlmBrief: ctx.limits.hookFor(interaction.user.id, interaction.guildId),
+    },
+  );
+  ctx.addLogFields({
+    engine: outcome.result.engine,
+    cached: outcome.result.cached,
+    llmRequests: outcome.llmRequests,
+    language,
+    ...(outcome.usage ? { tokens: outcome.usage } : {}),
+  });
+  await interaction.editReply({ embeds: renderBriefEmbeds(outcome.result), allowedMentions: { parse: [] } });
+}
