@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { APIEmbed } from "discord-api-types/v10";
 import type { Digest, DigestStory, TickerDigest } from "../src/core/digest.ts";
+import { HEADLINES_ONLY_WARNING } from "../src/core/digest-builder.ts";
 import { HEADLINES_ONLY_MARK, markdownLinkTarget, NOT_ADVICE, renderDigest, type DigestMessage } from "../src/discord/render-digest.ts";
 import { embedCharacters, validateMessage } from "./support/discord-emulator/validation.ts";
 
@@ -94,12 +95,15 @@ describe("renderDigest", () => {
     assertFitsDiscord(messages);
   });
 
-  it("marks a headlines-only digest as such, in the header and on every ticker", () => {
-    const messages = renderDigest(digestOf([headlines("AAPL"), headlines("SAP.DE")], { warnings: ["No language model is configured."] }));
+  it("says once that a digest is headlines only: in the header, not on every ticker", () => {
+    const messages = renderDigest(digestOf([headlines("AAPL"), headlines("SAP.DE")], { warnings: [HEADLINES_ONLY_WARNING, "Unknown symbol(s) left out: NOPE."] }));
+    const everything = JSON.stringify(messages);
+    expect(everything.split(HEADLINES_ONLY_MARK)).toHaveLength(2);
+    expect(everything).not.toContain(HEADLINES_ONLY_WARNING);
     expect(messages[0]?.content).toContain(`_${HEADLINES_ONLY_MARK}._`);
-    expect(messages[0]?.content).toContain("⚠️ No language model is configured.");
+    expect(messages[0]?.content).toContain("⚠️ Unknown symbol(s) left out: NOPE.");
     for (const embed of messages[0]?.embeds ?? []) {
-      expect(embed.footer?.text).toBe(`${HEADLINES_ONLY_MARK} · ${NOT_ADVICE}`);
+      expect(embed.footer?.text).toBe(NOT_ADVICE);
       expect(embed.description).toContain("**Headlines**");
       expect(embed.description).not.toContain("Tone");
       expect(embed.title).not.toMatch(/📈|📉|➖/);
