@@ -176,10 +176,12 @@ function groupByLink<T extends TickerFeedItem>(items: readonly T[]): Array<LinkG
 }
 
 /** The link's report: its first title, the longest teaser and article text any feed gave it. */
+function longest(values: Array<string | undefined>): string | undefined {
+  return values.filter((v): v is string => v !== undefined && v.trim() !== "").toSorted((a, b) => b.length - a.length)[0];
+}
+
 function signalsOf(items: readonly FeedItem[]): ReportSignals {
   const first = items[0] as FeedItem;
-  const longest = (values: Array<string | undefined>) =>
-    values.filter((v): v is string => v !== undefined && v.trim() !== "").toSorted((a, b) => b.length - a.length)[0];
   const teaser = longest(items.map((item) => item.summary));
   const text = longest(items.map((item) => item.articleText));
   return reportSignals({

@@ -82,6 +82,14 @@ function createTranslator(language: string): Translator {
   };
 }
 
+/** A user-facing error in the reader's language: its catalog key when the reader's catalog has it, else its message. */
+export function localizedError(err: { message: string; key?: string | undefined; params?: Params }, locale: string | null | undefined): string {
+  const tr = translator(locale);
+  if (err.key === undefined) return err.message;
+  const template = tr.lookup(err.key);
+  return template === undefined ? err.message : tr.t(err.key as MessageKey, err.params ?? {});
+}
+
 /** Every catalog language other than English (command localizations). */
 export function translatedLanguages(): string[] {
   return Object.keys(CATALOGS).filter((code) => code !== "en");
