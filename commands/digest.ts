@@ -16,7 +16,7 @@ import { canonicalTimeZone, formatHHMM, latestSlotAtOrBefore, nextSlotAfter, par
 import type { DigestSchedule, Store } from "../src/core/store.ts";
 import { guildBudgetCounter, utcDay } from "../src/discord/limits.ts";
 import { ChannelUnavailableError, createDigestPublisher } from "../src/discord/publisher.ts";
-import { channelDigestLanguage, createPostCooldown, DIGEST_NOW_COOLDOWN_MS } from "../src/discord/digest-language.ts";
+import { channelDigestLanguage, createPostCooldown } from "../src/discord/digest-language.ts";
 import { translator } from "../src/discord/i18n.ts";
 import { LANGUAGE_CHOICES } from "../src/discord/locale.ts";
 import { renderDigest, type DigestMessage } from "../src/discord/render-digest.ts";
@@ -197,7 +197,7 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: CommandCon
     beforeNewLlmCall: guildBudgetHook(store, guildId, config.discord.guildDailyBriefs),
   });
   const messages = renderDigest(digest, { heading: translator(language).t("digest.heading.now"), language });
-  const cooledAt = mayPost ? publicPosts.take(channelId) : undefined;
+  const cooledAt = mayPost ? publicPosts.take(channelId, config.digest.nowCooldownS * 1000) : undefined;
   if (!mayPost || cooledAt !== undefined) {
     ctx.note({ private: true, cooldown: cooledAt !== undefined, tickers: digest.tickers.length });
     const why = mayPost ? tr.t("reply.digestCooldown", { when: `<t:${Math.floor((cooledAt ?? 0) / 1000)}:R>` }) : tr.t("reply.digestPrivate");
@@ -224,7 +224,7 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: CommandCon
   await answer(interaction, [tr.t("reply.digestPosted", { tickers: tr.t("digest.tickers", { count }) }), ...(resumed ? [resumed] : [])].join("\n"));
 }
 
-const publicPosts = createPostCooldown(DIGEST_NOW_COOLDOWN_MS);
+const publicPosts = createPostCooldown();
 
 /** The digest as the (ephemeral) interaction reply, further messages as private follow-ups. */
 async function answerPrivately(interaction: ChatInputCommandInteraction, note: string, messages: readonly DigestMessage[]): Promise<void> {

@@ -110,6 +110,26 @@ describe("renderDigest", () => {
     }
   });
 
+  it("renders a German digest with German labels and number formats, and the stated price moves even without a model", () => {
+    const brief = {
+      headline: "Alibaba",
+      keyPoints: [],
+      tickers: [{ symbol: "9988.HK", name: "Alibaba", sentiment: "bullish" as const, moves: [{ price: 130.7, currency: "HKD", changePct: 3.48 }] }],
+      whyItMatters: "",
+    };
+    const german = renderDigest(digestOf([headlines("9988.HK")].map((t) => ({ ...t, stories: [story(1, { brief })] })), { language: "de" }));
+    // Intl puts a no-break space before the German percent sign.
+    const text = allText(german[0] as DigestMessage).replace(/\u00a0/g, " ");
+    expect(text).toContain("9988.HK +3,48 %, 130,70 HKD");
+    expect(text).toContain("**Schlagzeilen**");
+    expect(text).toContain("Nur Schlagzeilen: kein Modell verfügbar");
+    expect(text).toContain("Keine Anlageberatung");
+    expect(text).not.toMatch(/3\.48|130\.70|Headlines/);
+    const english = allText(renderDigest(digestOf([ticker("9988.HK", { stories: [story(1, { brief })] })]))[0] as DigestMessage);
+    expect(english).toContain("9988.HK +3.48%, 130.70 HKD");
+    expect(english).toContain("**Tone:** Bullish");
+  });
+
   it("says when a ticker has no new stories, and renders an empty digest as a header only", () => {
     const quiet = renderDigest(digestOf([ticker("AAPL", { stories: [], bullets: [], tone: null })]));
     expect(quiet[0]?.embeds[0]?.description).toBe(`No new stories since <t:${Date.parse("2026-03-08T07:30:00Z") / 1000}:f>.`);

@@ -7,11 +7,11 @@ export function channelDigestLanguage(stored: string | undefined, guildLocale: s
 }
 
 /** Public `/digest now` posts per channel: at most one per cooldown; others are answered privately. */
-export function createPostCooldown(cooldownMs: number, now: () => number = Date.now) {
+export function createPostCooldown(now: () => number = Date.now) {
   const last = new Map<string, number>();
   return {
     /** The instant of the previous public post when it is within the cooldown, else undefined (and the post is recorded). */
-    take(channelId: string): number | undefined {
+    take(channelId: string, cooldownMs: number): number | undefined {
       const at = now();
       const previous = last.get(channelId);
       if (previous !== undefined && at - previous < cooldownMs) return previous;
@@ -21,5 +21,3 @@ export function createPostCooldown(cooldownMs: number, now: () => number = Date.
     },
   };
 }
-
-export const DIGEST_NOW_COOLDOWN_MS = 5 * 60_000;
