@@ -3,25 +3,28 @@ import {
   ApplicationCommandType,
   ApplicationIntegrationType,
   InteractionContextType,
+  MessageFlags,
   PermissionFlagsBits,
   RESTJSONErrorCodes,
   type ChatInputCommandInteraction,
 } from "discord.js";
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { deliveryNonce } from "../src/core/delivery-nonce.ts";
-import { DIGEST_LANGUAGE } from "../src/core/digest.ts";
 import { digestSince } from "../src/core/digest-builder.ts";
 import { UserFacingError } from "../src/core/errors.ts";
 import { canonicalTimeZone, formatHHMM, latestSlotAtOrBefore, nextSlotAfter, parseHHMM } from "../src/core/slots.ts";
 import type { DigestSchedule } from "../src/core/store.ts";
 import type { ChatInputCommand, CommandContext, CommandServices } from "../src/discord/command.ts";
 import { ChannelUnavailableError, createDigestPublisher } from "../src/discord/publisher.ts";
+import { channelDigestLanguage, createPostCooldown } from "../src/discord/digest-language.ts";
+import { translator } from "../src/discord/i18n.ts";
+import { LANGUAGE_CHOICES } from "../src/discord/locale.ts";
+import { renderDigest, type DigestMessage } from "../src/discord/render-digest.ts";
 import { replyPrivately } from "../src/discord/reply.ts";
-import { renderDigest } from "../src/discord/render-digest.ts";
 import { timeZoneSuggestions } from "../src/discord/time-zone-choices.ts";
-import { formatSchedule, formatSlotInstant, guildChannelOf, requireManageChannels, resumeIfPaused } from "./shared.ts";
+import { formatSchedule, guildChannelOf, requireManageChannels, resumeIfPaused } from "./shared.ts";
 
-type DigestServices = Pick<CommandServices, "store" | "digestBuilder" | "limits">;
+type DigestServices = Pick<CommandServices, "store" | "digestBuilder" | "limits" | "digestNowCooldownS">;
 type DigestContext = CommandContext<DigestServices>;
 
 const data = {
@@ -56,6 +59,12 @@ const data = {
           type: ApplicationCommandOptionType.Boolean,
           name: "weekdays",
           description: "Only Monday to Friday (default: yes)",
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "language",
+          description: "Language of the digest (default: the server's language, else English)",
+          choices: LANGUAGE_CHOICES,
         },
       ],
     },
@@ -115,16 +124,19 @@ async function schedule(interaction: ChatInputCommandInteraction, ctx: DigestCon
   const wanted = scheduleOf(interaction);
   const resumed = await resumeIfPaused(ctx, await store.getChannel(channelId));
   await store.setSchedule(channelId, guildId, wanted);
+  const language = channelDigestLanguage(interaction.options.getString("language") ?? undefined, interaction.guildLocale);
+  await store.setDigestLanguage(channelId, guildId, language);
   const now = new Date();
   // A schedule starts with its next slot: the catch-up must not post today's slot that passed before it existed.
   await store.markSkipped(channelId, latestSlotAtOrBefore(now, wanted).slotKey, "before the schedule was set");
   const next = nextSlotAfter(now, wanted);
-  ctx.addLogFields({ schedule: wanted });
+  ctx.addLogFields({ schedule: wanted, language });
+  const tr = translator(interaction.locale);
   const lines = [
-    `Daily digest for this channel: ${formatSchedule(wanted)}.`,
-    `Next: ${formatSlotInstant(next.at, wanted.timeZone)}.`,
+    tr.t("reply.scheduleSet", { schedule: formatSchedule(wanted), language: tr.languageName(language) }),
+    tr.t("reply.next", { when: `<t:${Math.floor(next.at.getTime() / 1000)}:F>` }),
   ];
-  if ((await store.listWatches(channelId)).length === 0) lines.push(NO_WATCHES);
+  if ((await store.listWatches(channelId)).length === 0) lines.push(tr.t("reply.noWatches"));
   if (resumed) lines.push(resumed);
   await replyPrivately(interaction, lines.join("\n"));
 }
@@ -134,23 +146,23 @@ async function off(interaction: ChatInputCommandInteraction, ctx: DigestContext)
   const { store } = ctx;
   const had = (await store.getChannel(channelId))?.schedule;
   if (had !== undefined) await store.setSchedule(channelId, guildId, undefined);
-  await replyPrivately(interaction,
-    had === undefined
-      ? "This channel has no scheduled digest. /digest now still posts one on request."
-      : `Scheduled digests are off for this channel (it was ${formatSchedule(had)}). Its watchlist is kept; /digest now still posts one on request.`,
-  );
+  const tr = translator(interaction.locale);
+  await replyPrivately(interaction, had === undefined ? tr.t("reply.scheduleOffNone") : tr.t("reply.scheduleOff", { schedule: formatSchedule(had) }));
 }
 
 async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestContext): Promise<void> {
   const { channelId, guildId } = guildChannelOf(interaction);
   const { store, digestBuilder } = ctx;
   const symbols = await store.listWatches(channelId);
+  const tr = translator(interaction.locale);
   if (symbols.length === 0) {
-    await replyPrivately(interaction, NO_WATCHES);
+    await replyPrivately(interaction, tr.t("reply.noWatches"));
     return;
   }
+  // Only members who may manage the channel post in it, at most once per cooldown; everyone else gets the same digest privately.
+  const mayPost = interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) === true;
   // Checked before any model request: a digest nobody can see would spend the budget for nothing.
-  const missing = missingPostingPermissions(interaction);
+  const missing = mayPost ? missingPostingPermissions(interaction) : [];
   if (missing.length > 0) {
     await store.pauseChannel(channelId, `Missing Permissions: the bot needs ${namesList(missing)} here`);
     ctx.addLogFields({ paused: true, missing });
@@ -158,20 +170,29 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestCont
   }
   const channel = await store.getChannel(channelId);
   const now = new Date();
+  const language = channelDigestLanguage(channel?.language, interaction.guildLocale);
   const digest = await digestBuilder.build({
     symbols,
     since: digestSince(channel?.lastDigestAt, now),
-    language: DIGEST_LANGUAGE,
+    language,
     now,
     signal: ctx.signal,
     beforeNewLlmCall: ctx.limits.digestHookFor(guildId),
   });
+  const messages = renderDigest(digest, { heading: translator(language).t("digest.heading.now"), language });
+  const cooledAt = mayPost ? publicPosts.take(channelId, ctx.digestNowCooldownS * 1000) : undefined;
+  if (!mayPost || cooledAt !== undefined) {
+    ctx.addLogFields({ private: true, cooldown: cooledAt !== undefined, tickers: digest.tickers.length });
+    const why = mayPost ? tr.t("reply.digestCooldown", { when: `<t:${Math.floor((cooledAt ?? 0) / 1000)}:R>` }) : tr.t("reply.digestPrivate");
+    await answerPrivately(interaction, why, messages);
+    return;
+  }
   const publisher = createDigestPublisher({ rest: interaction.client.rest, store, log: ctx.log });
   let messageIds: string[];
   try {
     messageIds = await publisher.publish({
       channelId,
-      messages: renderDigest(digest, { heading: "Digest" }),
+      messages,
       nonceBase: deliveryNonce(channelId, `now:${interaction.id}`),
     });
   } catch (err) {
@@ -183,7 +204,19 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestCont
   ctx.addLogFields({ tickers: count, messages: messageIds.length });
   // The post went through, so a pause from an earlier refusal no longer holds.
   const resumed = await resumeIfPaused(ctx, channel);
-  await replyPrivately(interaction, [`Digest posted (${count} ${count === 1 ? "ticker" : "tickers"}).`, ...(resumed ? [resumed] : [])].join("\n"));
+  await replyPrivately(interaction, [tr.t("reply.digestPosted", { tickers: tr.t("digest.tickers", { count }) }), ...(resumed ? [resumed] : [])].join("\n"));
+}
+
+const publicPosts = createPostCooldown();
+
+/** The digest as the (ephemeral) interaction reply, further messages as private follow-ups. */
+async function answerPrivately(interaction: ChatInputCommandInteraction, note: string, messages: readonly DigestMessage[]): Promise<void> {
+  for (const [i, message] of messages.entries()) {
+    const content = i === 0 ? [note, message.content].filter((c) => c !== undefined && c !== "").join("\n").slice(0, 2000) : message.content;
+    const payload = { ...(content !== undefined ? { content } : {}), embeds: message.embeds, allowedMentions: { parse: [] } };
+    if (i === 0) await interaction.editReply(payload);
+    else await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
+  }
 }
 
 export const digest: ChatInputCommand<DigestServices> = {

@@ -19,7 +19,7 @@ const POPULAR_SYMBOLS = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "TSLA", "BABA"
 /** Subscription and schedule changes need Manage Channels, checked per subcommand (/watch list stays open). */
 export function requireManageChannels(interaction: ChatInputCommandInteraction): void {
   if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels)) {
-    throw new UserFacingError("forbidden", MANAGE_CHANNELS_REQUIRED);
+    throw new UserFacingError("forbidden", MANAGE_CHANNELS_REQUIRED, { key: "error.manageChannels" });
   }
 }
 

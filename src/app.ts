@@ -88,5 +88,6 @@ export function commandServices(app: App): CommandServices {
       guildDailyBriefs: config.discord.guildDailyBriefs,
     }),
     watchLimit: config.digest.watchLimit,
+    digestNowCooldownS: config.digest.nowCooldownS,
   };
 }

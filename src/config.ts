@@ -59,6 +59,7 @@ const ConfigSchema = z
     GUILD_DAILY_BRIEFS: intWithDefault(200, 0, 1_000_000),
     NEWS_FEEDS: optionalString,
     DIGEST_CATCHUP_HOURS: intWithDefault(6, 0, 48),
+    DIGEST_NOW_COOLDOWN_S: intWithDefault(300, 0, 86_400),
     WATCH_LIMIT: intWithDefault(25, 1, 500),
   })
   .superRefine((env, ctx) => {
@@ -99,7 +100,7 @@ export interface Config {
     guildDailyBriefs: number;
   };
   newsFeeds?: string[];
-  digest: { catchupHours: number; watchLimit: number };
+  digest: { catchupHours: number; watchLimit: number; nowCooldownS: number };
 }
 
 export const DEFAULT_USER_AGENT =
@@ -162,7 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       summarizeCooldownS: e.SUMMARIZE_COOLDOWN_S,
       guildDailyBriefs: e.GUILD_DAILY_BRIEFS,
     },
-    digest: { catchupHours: e.DIGEST_CATCHUP_HOURS, watchLimit: e.WATCH_LIMIT },
+    digest: { catchupHours: e.DIGEST_CATCHUP_HOURS, watchLimit: e.WATCH_LIMIT, nowCooldownS: e.DIGEST_NOW_COOLDOWN_S },
   };
   if (llmConfigured) {
     config.llm = {

@@ -127,13 +127,15 @@ describe("clusterStories", () => {
     expect(chained.map((cluster) => cluster.items.length).toSorted()).toEqual([1, 2]);
   });
 
-  it("lets the threshold trade recall for precision", () => {
+  it("lets the thresholds trade recall for precision", () => {
     const items: TickerFeedItem[] = [
       { title: "Tesla recalls 2 million vehicles", url: "https://a.example/t", publishedAt: at(0), source: "A" },
       { title: "Tesla recalls 2 million cars over Autopilot", url: "https://b.example/t", publishedAt: at(1), source: "B" },
     ];
     expect(clusterStories(items)).toHaveLength(1);
-    expect(clusterStories(items, { threshold: 0.9 })).toHaveLength(2);
+    // The titles are near-identical and state the same figure: each signal alone merges them.
+    expect(clusterStories(items, { threshold: 0.9, eventThreshold: 0.99 })).toHaveLength(1);
+    expect(clusterStories(items, { threshold: 0.9, eventThreshold: 0.99, figureThreshold: 0.99 })).toHaveLength(2);
   });
 
   it("never merges two links of one outlet by title (reused form titles)", () => {

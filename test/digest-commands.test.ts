@@ -155,6 +155,7 @@ beforeAll(async () => {
     DATABASE_URL: `sqlite:${join(dir, "digest.db")}`,
     SUMMARIZE_COOLDOWN_S: "30",
     GUILD_DAILY_BRIEFS: "100",
+    DIGEST_NOW_COOLDOWN_S: "0",
   });
   app = await createApp(config, silentLogger);
   bot = createBot({ discord: app.config.discord, logger: app.logger, commands: all, services: commandServices(app) });
@@ -359,8 +360,10 @@ describe("/digest schedule and off", () => {
   it("stores the channel's local time and canonical zone and says when the next digest comes, locally and in UTC", async () => {
     const message = await reply(run({ name: "digest", subcommand: "schedule", options: { time: "7:30", timezone: "asia/tokyo" } }));
     expect(message.ephemeral).toBe(true);
-    expect(message.content).toContain("Daily digest for this channel: 07:30 Asia/Tokyo, Monday to Friday.");
-    expect(message.content).toMatch(/Next: \w{3}, \d{1,2} \w{3} \d{4}, 07:30 Asia\/Tokyo \(22:30 UTC on \w{3} \d{1,2} \w{3}\)\./);
+    expect(message.content).toContain("Daily digest for this channel: 07:30 Asia/Tokyo, Monday to Friday, in English.");
+    // A Discord timestamp: each reader sees it in their own time zone; 07:30 in Tokyo is 22:30 UTC.
+    const next = Number(/Next: <t:(\d+):F>\./.exec(message.content)?.[1]) * 1000;
+    expect(new Date(next).toISOString()).toMatch(/T22:30:00\.000Z$/);
     expect((await app.store.getChannel(GENERAL))?.schedule).toEqual({ time: "07:30", timeZone: "Asia/Tokyo", weekdaysOnly: true });
     const list = await reply(emu.dispatchSlashCommand({ channelId: GENERAL, name: "watch", subcommand: "list" }));
     expect(list.content).toContain("Daily digest: 07:30 Asia/Tokyo, Monday to Friday; next ");

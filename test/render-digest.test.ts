@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { APIEmbed } from "discord-api-types/v10";
 import type { Digest, DigestStory, TickerDigest } from "../src/core/digest.ts";
+import { HEADLINES_ONLY_WARNING } from "../src/core/digest-builder.ts";
 import { HEADLINES_ONLY_MARK, markdownLinkTarget, NOT_ADVICE, renderDigest, type DigestMessage } from "../src/discord/render-digest.ts";
 import { embedCharacters, validateMessage } from "./support/discord-emulator/validation.ts";
 
@@ -94,16 +95,39 @@ describe("renderDigest", () => {
     assertFitsDiscord(messages);
   });
 
-  it("marks a headlines-only digest as such, in the header and on every ticker", () => {
-    const messages = renderDigest(digestOf([headlines("AAPL"), headlines("SAP.DE")], { warnings: ["No language model is configured."] }));
+  it("says once that a digest is headlines only: in the header, not on every ticker", () => {
+    const messages = renderDigest(digestOf([headlines("AAPL"), headlines("SAP.DE")], { warnings: [HEADLINES_ONLY_WARNING, "Unknown symbol(s) left out: NOPE."] }));
+    const everything = JSON.stringify(messages);
+    expect(everything.split(HEADLINES_ONLY_MARK)).toHaveLength(2);
+    expect(everything).not.toContain(HEADLINES_ONLY_WARNING);
     expect(messages[0]?.content).toContain(`_${HEADLINES_ONLY_MARK}._`);
-    expect(messages[0]?.content).toContain("⚠️ No language model is configured.");
+    expect(messages[0]?.content).toContain("⚠️ Unknown symbol(s) left out: NOPE.");
     for (const embed of messages[0]?.embeds ?? []) {
-      expect(embed.footer?.text).toBe(`${HEADLINES_ONLY_MARK} · ${NOT_ADVICE}`);
+      expect(embed.footer?.text).toBe(NOT_ADVICE);
       expect(embed.description).toContain("**Headlines**");
       expect(embed.description).not.toContain("Tone");
       expect(embed.title).not.toMatch(/📈|📉|➖/);
     }
+  });
+
+  it("renders a German digest with German labels and number formats, and the stated price moves even without a model", () => {
+    const brief = {
+      headline: "Alibaba",
+      keyPoints: [],
+      tickers: [{ symbol: "9988.HK", name: "Alibaba", sentiment: "bullish" as const, moves: [{ price: 130.7, currency: "HKD", changePct: 3.48 }] }],
+      whyItMatters: "",
+    };
+    const german = renderDigest(digestOf([headlines("9988.HK")].map((t) => ({ ...t, stories: [story(1, { brief })] })), { language: "de" }));
+    // Intl puts a no-break space before the German percent sign.
+    const text = allText(german[0] as DigestMessage).replace(/\u00a0/g, " ");
+    expect(text).toContain("9988.HK +3,48 %, 130,70 HKD");
+    expect(text).toContain("**Schlagzeilen**");
+    expect(text).toContain("Nur Schlagzeilen: kein Modell verfügbar");
+    expect(text).toContain("Keine Anlageberatung");
+    expect(text).not.toMatch(/3\.48|130\.70|Headlines/);
+    const english = allText(renderDigest(digestOf([ticker("9988.HK", { stories: [story(1, { brief })] })]))[0] as DigestMessage);
+    expect(english).toContain("9988.HK +3.48%, 130.70 HKD");
+    expect(english).toContain("**Tone:** Bullish");
   });
 
   it("says when a ticker has no new stories, and renders an empty digest as a header only", () => {

@@ -190,6 +190,19 @@ describe.each([sqlite, postgres])("$name store (shared contract)", (engine) => {
     expect(await a.listWatches("c")).toHaveLength(5);
   });
 
+  test("keeps a channel's digest language through schedule changes and lists it with the schedule", async () => {
+    const store = await fresh();
+    expect((await store.getChannel("lang"))?.language).toBeUndefined();
+    await store.setDigestLanguage("lang", "g1", "de");
+    await store.setSchedule("lang", "g1", { time: "07:30", timeZone: "Europe/Berlin", weekdaysOnly: true });
+    expect((await store.getChannel("lang"))?.language).toBe("de");
+    expect((await store.listScheduledChannels()).find((c) => c.channelId === "lang")?.language).toBe("de");
+    await store.setSchedule("lang", "g1", undefined);
+    await store.setDigestLanguage("lang", "g1", "fr");
+    expect(await store.getChannel("lang")).toMatchObject({ language: "fr" });
+    expect((await store.getChannel("lang"))?.schedule).toBeUndefined();
+  });
+
   test("lists scheduled channels that are not paused, with their symbols, in a stable order", async () => {
     const store = await fresh();
     await store.addWatch("c1", "g1", "SAP.DE", 25);

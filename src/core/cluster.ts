@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { canonicalizeUrl, hostOf, urlIdentityKey } from "./canonical-url.ts";
+import { conceptWeights, judgePair, reportSignals, type ReportSignals, type SameEventOptions } from "./cluster-signals.ts";
 import { foldForMatching } from "./fold.ts";
 import type { FeedItem } from "./ports.ts";
 
@@ -27,10 +28,10 @@ export interface StoryCluster<T extends TickerFeedItem = TickerFeedItem> {
   items: T[];
 }
 
-export interface ClusterOptions {
+export interface ClusterOptions extends SameEventOptions {
   /** Reports further apart than this are never one story (default 24). */
   windowHours?: number;
-  /** Title token Jaccard similarity at which two reports are one story (default 0.55). */
+  /** Title token Jaccard similarity at which two reports are one story unless vetoed (default 0.55). */
   threshold?: number;
 }
 
@@ -41,7 +42,10 @@ const HOUR_MS = 3_600_000;
 
 /**
  * Groups feed items into stories: first the same link (after removing tracking parameters,
- * scheme, "www." and parameter order), then near-identical titles within the time window.
+ * scheme, "www." and parameter order), then reports of the same event within the time window:
+ * near-identical titles, or the same event told in other words or another language (see
+ * `judgePair`: shared concepts and figures, never two different announced events or products).
+ * A story merges with another only when no pair of their reports is vetoed as different events.
  * Reports of one outlet are never merged by title alone: an outlet does not publish one story
  * twice under two links, but it does reuse titles (SEC form names, recurring columns).
  * Clusters come newest first (by their earliest report), undated ones last.
@@ -53,6 +57,8 @@ export function clusterStories<T extends TickerFeedItem>(
   const windowMs = (options.windowHours ?? DEFAULT_CLUSTER_WINDOW_HOURS) * HOUR_MS;
   const threshold = options.threshold ?? DEFAULT_TITLE_THRESHOLD;
   const groups = groupByLink(items);
+  const idf = conceptWeights(groups.map((group) => group.signals));
+  const vetoed = new Set<string>();
 
   const edges: Array<{ a: number; b: number; similarity: number }> = [];
   for (let a = 0; a < groups.length; a += 1) {
@@ -60,8 +66,14 @@ export function clusterStories<T extends TickerFeedItem>(
       const ga = groups[a] as LinkGroup<T>;
       const gb = groups[b] as LinkGroup<T>;
       if (!withinWindow(ga.firstMs, gb.firstMs, windowMs)) continue;
+      const verdict = judgePair(ga.signals, gb.signals, idf, options);
+      if (!verdict.same && verdict.veto !== undefined) {
+        vetoed.add(`${a}|${b}`);
+        continue;
+      }
       const similarity = maxSimilarity(ga.tokenSets, gb.tokenSets);
-      if (similarity > 0 && similarity >= threshold) edges.push({ a, b, similarity });
+      if (similarity > 0 && similarity >= threshold) edges.push({ a, b, similarity: 1 + similarity });
+      else if (verdict.same) edges.push({ a, b, similarity: verdict.score });
     }
   }
   edges.sort((x, y) => y.similarity - x.similarity || x.a - y.a || x.b - y.b);
@@ -72,10 +84,11 @@ export function clusterStories<T extends TickerFeedItem>(
     while (parent[root] !== root) root = parent[root] as number;
     return root;
   };
-  const meta = groups.map((group) => ({
+  const meta = groups.map((group, index) => ({
     outlets: new Set(group.outletKeys),
     minMs: group.firstMs,
     maxMs: group.firstMs,
+    members: [index],
   }));
   for (const edge of edges) {
     const ra = find(edge.a);
@@ -87,8 +100,9 @@ export function clusterStories<T extends TickerFeedItem>(
     const minMs = minDefined(ma.minMs, mb.minMs);
     const maxMs = maxDefined(ma.maxMs, mb.maxMs);
     if (minMs !== undefined && maxMs !== undefined && maxMs - minMs > windowMs) continue;
+    if (ma.members.some((x) => mb.members.some((y) => vetoed.has(x < y ? `${x}|${y}` : `${y}|${x}`)))) continue;
     parent[rb] = ra;
-    meta[ra] = { outlets: new Set([...ma.outlets, ...mb.outlets]), minMs, maxMs };
+    meta[ra] = { outlets: new Set([...ma.outlets, ...mb.outlets]), minMs, maxMs, members: [...ma.members, ...mb.members] };
   }
 
   const members = new Map<number, Array<LinkGroup<T>>>();
@@ -114,6 +128,7 @@ interface ClusterMeta {
   outlets: Set<string>;
   minMs: number | undefined;
   maxMs: number | undefined;
+  members: number[];
 }
 
 interface LinkGroup<T extends TickerFeedItem> {
@@ -121,6 +136,7 @@ interface LinkGroup<T extends TickerFeedItem> {
   firstMs: number | undefined;
   outletKeys: string[];
   tokenSets: Array<Set<string>>;
+  signals: ReportSignals;
 }
 
 function groupByLink<T extends TickerFeedItem>(items: readonly T[]): Array<LinkGroup<T>> {
@@ -139,7 +155,24 @@ function groupByLink<T extends TickerFeedItem>(items: readonly T[]): Array<LinkG
       firstMs: sorted.map(timeOf).find((ms) => ms !== undefined),
       outletKeys: [...new Set(sorted.map((item) => outletName(item).toLowerCase()))],
       tokenSets: [...titles].map((title) => new Set(title.split(" ").filter((token) => token !== ""))),
+      signals: signalsOf(sorted),
     };
+  });
+}
+
+/** The link's report: its first title, the longest teaser and article text any feed gave it. */
+function longest(values: Array<string | undefined>): string | undefined {
+  return values.filter((v): v is string => v !== undefined && v.trim() !== "").toSorted((a, b) => b.length - a.length)[0];
+}
+
+function signalsOf(items: readonly FeedItem[]): ReportSignals {
+  const first = items[0] as FeedItem;
+  const teaser = longest(items.map((item) => item.summary));
+  const text = longest(items.map((item) => item.articleText));
+  return reportSignals({
+    title: stripOutletSuffix(first.title, first.source),
+    ...(teaser !== undefined ? { teaser } : {}),
+    ...(text !== undefined ? { text } : {}),
   });
 }
 

@@ -19,12 +19,23 @@ export type UserFacingCode =
   | "invalid_input"
   | "forbidden";
 
+export interface UserFacingErrorOptions {
+  cause?: unknown;
+  /** Message catalog key (locales/) that says the same in the reader's language; `message` is the English text. */
+  key?: string;
+  params?: Readonly<Record<string, string | number>>;
+}
+
 export class UserFacingError extends Error {
   readonly code: UserFacingCode;
-  constructor(code: UserFacingCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly key: string | undefined;
+  readonly params: Readonly<Record<string, string | number>>;
+  constructor(code: UserFacingCode, message: string, options?: UserFacingErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "UserFacingError";
     this.code = code;
+    this.key = options?.key;
+    this.params = options?.params ?? {};
   }
 }
 

@@ -118,6 +118,8 @@ export interface FeedItem {
   /** Outlet name: RSS <source>, else the feed's title, else the link's host. */
   source?: string;
   guid?: string;
+  /** The article's text, when it was fetched before clustering (helps reworded and translated reports). */
+  articleText?: string;
 }
 
 /** A feed item with the instant this process first saw it in its feed (ISO). */

@@ -100,7 +100,7 @@ export function parseHHMM(text: string): LocalTime {
   const hour = Number(match?.[1]);
   const minute = Number(match?.[2]);
   if (match === null || hour > 23 || minute > 59) {
-    throw new UserFacingError("invalid_input", `"${text}" is not a time of day; use 24-hour HH:MM, e.g. 07:30.`);
+    throw new UserFacingError("invalid_input", `"${text}" is not a time of day; use 24-hour HH:MM, e.g. 07:30.`, { key: "error.badTime", params: { input: text } });
   }
   return { hour, minute };
 }

@@ -31,6 +31,8 @@ export interface ChannelState {
   pausedAt?: string;
   /** When the last digest for this channel went out (ISO). */
   lastDigestAt?: string;
+  /** Language of the channel's digests (ISO 639-1), chosen with /digest schedule; kept when the schedule is turned off. */
+  language?: string;
 }
 
 export type AddWatchResult = "added" | "exists" | "limit";
@@ -71,6 +73,7 @@ export interface Store {
 
   getChannel(channelId: string): Promise<ChannelState | undefined>;
   setSchedule(channelId: string, guildId: string, schedule: DigestSchedule | undefined): Promise<void>;
+  setDigestLanguage(channelId: string, guildId: string, language: string): Promise<void>;
   pauseChannel(channelId: string, reason: string): Promise<void>;
   resumeChannel(channelId: string): Promise<void>;
   setLastDigestAt(channelId: string, at: string): Promise<void>;

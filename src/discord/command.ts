@@ -32,6 +32,8 @@ export interface CommandServices {
   limits: BriefLimits;
   /** Tickers a channel may follow. */
   watchLimit: number;
+  /** Seconds between two public /digest now posts in one channel. */
+  digestNowCooldownS: number;
 }
 
 /** What the router gives one interaction: its services, a logger, a deadline, log fields. */

@@ -1,6 +1,8 @@
 import type { APIEmbed } from "discord-api-types/v10";
+import { HEADLINES_ONLY_WARNING } from "../core/digest-builder.ts";
 import type { Digest, DigestStory, Sentiment, TickerDigest } from "../core/digest.ts";
 import { escapeMarkdown, plainText } from "./escape.ts";
+import { translator, type Translator } from "./i18n.ts";
 import { EMBED_LIMITS, embedLength } from "./render-brief.ts";
 
 /** One Discord message of a digest: what the publisher posts (nonce and mentions are its business). */
@@ -12,6 +14,8 @@ export interface DigestMessage {
 export interface RenderDigestOptions {
   /** First words of the first message, e.g. "Daily digest" (default "Market digest"). */
   heading?: string;
+  /** Language of every label, number and date (default: the digest's own language). */
+  language?: string;
 }
 
 export const NOT_ADVICE = "Not investment advice";
@@ -31,7 +35,6 @@ const BUDGET = {
 } as const;
 
 const TONE_EMOJI: Record<Sentiment, string> = { bullish: "📈", bearish: "📉", neutral: "➖" };
-const TONE_LABEL: Record<Sentiment, string> = { bullish: "Bullish", bearish: "Bearish", neutral: "Neutral" };
 const TONE_COLOR: Record<Sentiment, number> = { bullish: 0x2e9e5b, bearish: 0xd64545, neutral: 0x5865f2 };
 const HEADLINES_COLOR = 0x99aab5;
 
@@ -57,13 +60,13 @@ function maskedLink(text: string, url: string): string {
   return target === undefined ? text : `[${text}](${target})`;
 }
 
-function discordTimestamp(iso: string | undefined, style: "R" | "f"): string | undefined {
+function discordTimestamp(iso: string | undefined, style: "R" | "f" | "F"): string | undefined {
   const ms = iso === undefined ? Number.NaN : Date.parse(iso);
   return Number.isFinite(ms) ? `<t:${Math.floor(ms / 1000)}:${style}>` : undefined;
 }
 
-function storyBlock(story: DigestStory, index: number): string {
-  const title = escapeMarkdown(story.title, BUDGET.storyTitle) || "Untitled story";
+function storyBlock(story: DigestStory, index: number, tr: Translator): string {
+  const title = escapeMarkdown(story.title, BUDGET.storyTitle) || tr.t("digest.untitled");
   const head = `**${index}.** ${maskedLink(title, story.url)}`;
   const outlets: string[] = [];
   for (const source of story.sources) {
@@ -72,8 +75,24 @@ function storyBlock(story: DigestStory, index: number): string {
     outlets.push(source.url === story.url ? name : maskedLink(name, source.url));
   }
   const when = discordTimestamp(story.publishedAt, "R");
-  const meta = [outlets.join(" · "), when].filter((part) => part !== undefined && part !== "").join(" · ");
+  const meta = [outlets.join(" · "), movesOf(story, tr), when].filter((part) => part !== undefined && part !== "").join(" · ");
   return meta === "" ? head : `${head}\n${meta}`;
+}
+
+/** The price moves the story's brief states (also from the extractive engine: no model needed). */
+function movesOf(story: DigestStory, tr: Translator): string | undefined {
+  const parts: string[] = [];
+  for (const ticker of story.brief?.tickers ?? []) {
+    const move = ticker.moves[0];
+    if (move === undefined) continue;
+    const figures = [
+      move.changePct !== null ? tr.percent(move.changePct) : undefined,
+      move.price !== null && move.currency !== null ? tr.price(move.price, move.currency) : undefined,
+    ].filter((f) => f !== undefined);
+    if (figures.length > 0) parts.push(`${escapeMarkdown(ticker.symbol, 16)} ${figures.join(", ")}`);
+    if (parts.length >= 2) break;
+  }
+  return parts.length > 0 ? parts.join("; ") : undefined;
 }
 
 /** Adds blocks while they fit, then says how many did not. */
@@ -93,50 +112,64 @@ function fitBlocks(blocks: readonly string[], budget: number, separator: string,
   return kept.join(separator);
 }
 
-function tickerDescription(ticker: TickerDigest, since: string): string {
+function tickerDescription(ticker: TickerDigest, since: string, tr: Translator): string {
   const parts: string[] = [];
-  if (ticker.mode === "llm" && ticker.tone !== null) parts.push(`**Tone:** ${TONE_LABEL[ticker.tone]}`);
+  if (ticker.mode === "llm" && ticker.tone !== null) parts.push(`**${tr.t("digest.tone")}:** ${tr.t(`digest.tone.${ticker.tone}`)}`);
   const bullets = ticker.mode === "llm" ? ticker.bullets.map((b) => escapeMarkdown(b, BUDGET.bullet)).filter((b) => b !== "") : [];
   if (bullets.length > 0) parts.push(bullets.map((b) => `• ${b}`).join("\n"));
   const head = parts.join("\n");
   if (ticker.stories.length === 0) {
     const sinceText = discordTimestamp(since, "f");
-    const none = sinceText ? `No new stories since ${sinceText}.` : "No new stories.";
+    const none = sinceText ? tr.t("digest.noStoriesSince", { since: sinceText }) : tr.t("digest.noStories");
     return head === "" ? none : `${head}\n\n${none}`;
   }
-  const label = ticker.mode === "llm" ? "**Top stories**" : "**Headlines**";
+  const label = `**${ticker.mode === "llm" ? tr.t("digest.topStories") : tr.t("digest.headlines")}**`;
   const prefix = head === "" ? `${label}\n` : `${head}\n\n${label}\n`;
-  const blocks = ticker.stories.map((story, i) => storyBlock(story, i + 1));
-  const list = fitBlocks(blocks, BUDGET.description - prefix.length, "\n", (n) => `…and ${n} more ${n === 1 ? "story" : "stories"}`);
+  const blocks = ticker.stories.map((story, i) => storyBlock(story, i + 1, tr));
+  const list = fitBlocks(blocks, BUDGET.description - prefix.length, "\n", (count) => tr.t("digest.moreStories", { count }));
   return `${prefix}${list}`;
 }
 
-export function renderTickerEmbed(ticker: TickerDigest, digest: Pick<Digest, "since" | "generatedAt">): APIEmbed {
+export function renderTickerEmbed(
+  ticker: TickerDigest,
+  digest: Pick<Digest, "since" | "generatedAt">,
+  tr: Translator = translator("en"),
+  headlinesNoticeShown = false,
+): APIEmbed {
   const tone = ticker.mode === "llm" && ticker.tone !== null ? ticker.tone : undefined;
   const symbol = escapeMarkdown(ticker.symbol, 32) || "?";
   const name = escapeMarkdown(ticker.name, 160);
   const title = `${tone ? `${TONE_EMOJI[tone]} ` : ""}${symbol}${name ? ` · ${name}` : ""}`;
-  const footer = ticker.mode === "headlines" ? `${HEADLINES_ONLY_MARK} · ${NOT_ADVICE}` : NOT_ADVICE;
+  // The header says "headlines only" once when the whole digest is; a ticker's footer only when it alone is.
+  const notAdvice = tr.t("digest.notAdvice");
+  const footer = ticker.mode === "headlines" && !headlinesNoticeShown ? `${tr.t("digest.headlinesOnly")} · ${notAdvice}` : notAdvice;
   const generated = Date.parse(digest.generatedAt);
   return {
     title: title.length > EMBED_LIMITS.title ? `${title.slice(0, EMBED_LIMITS.title - 1)}…` : title,
-    description: tickerDescription(ticker, digest.since),
+    description: tickerDescription(ticker, digest.since, tr),
     color: tone ? TONE_COLOR[tone] : HEADLINES_COLOR,
     footer: { text: footer },
     ...(Number.isFinite(generated) ? { timestamp: new Date(generated).toISOString() } : {}),
   };
 }
 
-function headerContent(digest: Digest, heading: string): string {
+function allHeadlines(digest: Digest): boolean {
+  return digest.tickers.length > 0 && digest.tickers.every((t) => t.mode === "headlines");
+}
+
+function headerContent(digest: Digest, heading: string, tr: Translator): string {
   const count = digest.tickers.length;
-  const since = discordTimestamp(digest.since, "f");
+  const since = discordTimestamp(digest.since, "F");
   const lines = [
-    `**${plainText(heading, 80)}** · ${count} ${count === 1 ? "ticker" : "tickers"}${since ? ` · news since ${since}` : ""}`,
+    `**${plainText(heading, 80)}** · ${tr.t("digest.tickers", { count })}${since ? ` · ${tr.t("digest.newsSince", { since })}` : ""}`,
   ];
-  if (count > 0 && digest.tickers.every((t) => t.mode === "headlines")) lines.push(`_${HEADLINES_ONLY_MARK}._`);
-  const warnings = digest.warnings.slice(0, BUDGET.maxWarnings).map((w) => `⚠️ ${escapeMarkdown(w, BUDGET.warning)}`);
-  const hidden = digest.warnings.length - warnings.length;
-  if (hidden > 0) warnings.push(`⚠️ …and ${hidden} more ${hidden === 1 ? "note" : "notes"}`);
+  const headlinesOnly = allHeadlines(digest);
+  if (headlinesOnly) lines.push(`_${tr.t("digest.headlinesOnly")}._`);
+  // The notice above already says what the builder's "no model" warning says.
+  const notes = headlinesOnly ? digest.warnings.filter((w) => w !== HEADLINES_ONLY_WARNING) : digest.warnings;
+  const warnings = notes.slice(0, BUDGET.maxWarnings).map((w) => `⚠️ ${escapeMarkdown(w, BUDGET.warning)}`);
+  const hidden = notes.length - warnings.length;
+  if (hidden > 0) warnings.push(`⚠️ ${tr.t("digest.moreNotes", { count: hidden })}`);
   const content = [...lines, ...warnings].join("\n");
   return content.length <= CONTENT_MAX ? content : `${content.slice(0, CONTENT_MAX - 1)}…`;
 }
@@ -148,12 +181,14 @@ function headerContent(digest: Digest, heading: string): string {
  * every feed or model text is escaped, so nothing pings or formats.
  */
 export function renderDigest(digest: Digest, options: RenderDigestOptions = {}): DigestMessage[] {
-  const content = headerContent(digest, options.heading ?? "Market digest");
+  const tr = translator(options.language ?? digest.language);
+  const content = headerContent(digest, options.heading ?? tr.t("digest.heading.default"), tr);
+  const headlinesNoticeShown = allHeadlines(digest);
   const messages: DigestMessage[] = [];
   let current: DigestMessage = { content, embeds: [] };
   let used = 0;
   for (const ticker of digest.tickers) {
-    const embed = renderTickerEmbed(ticker, digest);
+    const embed = renderTickerEmbed(ticker, digest, tr, headlinesNoticeShown);
     const length = embedLength(embed);
     if (current.embeds.length >= EMBED_LIMITS.embedsPerMessage || (current.embeds.length > 0 && used + length > EMBED_LIMITS.totalPerMessage)) {
       messages.push(current);

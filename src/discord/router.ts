@@ -19,6 +19,7 @@ import type {
 } from "./command.ts";
 import { escapeMarkdown } from "./escape.ts";
 import { replyPrivately } from "./reply.ts";
+import { localizedError, translator } from "./i18n.ts";
 
 /** Well inside the 15-minute interaction token, so every user gets an answer before it expires. */
 export const DEFAULT_DEADLINE_MS = 12 * 60_000;
@@ -74,7 +75,7 @@ function deadline(ms: number): { promise: Promise<never>; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
   const promise = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new UserFacingError("timeout", "That took too long. Please try again in a few minutes.")),
+      () => reject(new UserFacingError("timeout", "That took too long. Please try again in a few minutes.", { key: "error.timeout" })),
       ms,
     );
   });
@@ -126,7 +127,7 @@ export function createRouter(options: RouterOptions): Router {
     let deferral: Deferral | undefined;
     const timer = deadline(deadlineMs);
     try {
-      if (command === undefined) throw new UserFacingError("not_found", "This command is no longer available.");
+      if (command === undefined) throw new UserFacingError("not_found", "This command is no longer available.", { key: "error.notFound" });
       await command.validate(ctx);
       deferral = command.deferral();
       if (deferral !== "none") {
@@ -138,13 +139,13 @@ export function createRouter(options: RouterOptions): Router {
       if (isUserFacingError(err)) {
         outcome = err.code;
         fields.deferred = interaction.deferred;
-        await answer(interaction, err.message, deferral).catch((replyErr: unknown) =>
+        await answer(interaction, localizedError(err, interaction.locale), deferral).catch((replyErr: unknown) =>
           log.warn({ err: replyErr }, "could not send the error message"),
         );
       } else {
         outcome = "error";
         log.error({ err }, "interaction failed");
-        await answer(interaction, genericErrorMessage(interaction.id), deferral).catch((replyErr: unknown) =>
+        await answer(interaction, translator(interaction.locale).t("error.generic", { ref: interaction.id }), deferral).catch((replyErr: unknown) =>
           log.warn({ err: replyErr }, "could not send the error message"),
         );
       }
@@ -179,7 +180,7 @@ export function createRouter(options: RouterOptions): Router {
     if (!accepting) {
       if (interaction.isAutocomplete()) await interaction.respond([]).catch(() => {});
       else if (interaction.isRepliable())
-        await interaction.reply({ content: RESTARTING_MESSAGE, flags: MessageFlags.Ephemeral }).catch(() => {});
+        await interaction.reply({ content: translator(interaction.locale).t("error.restarting"), flags: MessageFlags.Ephemeral }).catch(() => {});
       return;
     }
     if (interaction.isAutocomplete()) return runAutocomplete(interaction);

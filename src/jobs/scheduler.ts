@@ -8,6 +8,7 @@ import { DIGEST_LANGUAGE, type Digest, type DigestBuilder } from "../core/digest
 import { dueSlots, latestSlotAtOrBefore, type Slot } from "../core/slots.ts";
 import type { ChannelState, DigestSchedule, Store } from "../core/store.ts";
 import { ChannelUnavailableError, createDigestPublisher, type DigestPublisher } from "../discord/publisher.ts";
+import { translator } from "../discord/i18n.ts";
 import { renderDigest } from "../discord/render-digest.ts";
 import type { Logger } from "../logger.ts";
 
@@ -182,7 +183,7 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
     const { slotKey } = item.slot;
     const own = selectTickers(digest, item.channel.symbols);
     try {
-      const messageIds = await publisher.publish({ channelId, messages: renderDigest(own, { heading: "Daily digest" }), nonceBase: item.nonce });
+      const messageIds = await publisher.publish({ channelId, messages: renderDigest(own, { heading: translator(own.language).t("digest.heading.daily") }), nonceBase: item.nonce });
       await store.markDelivered(channelId, slotKey, messageIds);
       await store.setLastDigestAt(channelId, now.toISOString());
       pending.delete(keyOf(channelId, slotKey));
@@ -196,17 +197,19 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
 
   async function deliver(candidates: readonly Candidate[], now: Date, report: TickReport): Promise<void> {
     const claimed = await claimAll(candidates, report);
-    // Channels with the same `since` share one build: the union of their tickers, built once.
-    const groups = new Map<number, Claimed[]>();
+    // Channels with the same `since` and language share one build: the union of their tickers, built once.
+    const groups = new Map<string, Claimed[]>();
     for (const item of claimed) {
       const since = digestSince(item.channel.lastDigestAt, now).getTime();
-      groups.set(since, [...(groups.get(since) ?? []), item]);
+      const key = `${since}|${item.channel.language ?? language}`;
+      groups.set(key, [...(groups.get(key) ?? []), item]);
     }
-    for (const [since, items] of groups) {
+    for (const [key, items] of groups) {
+      const [since, groupLanguage] = key.split("|") as [string, string];
       const symbols = [...new Set(items.flatMap((item) => item.channel.symbols))];
       let digest: Digest;
       try {
-        digest = await builder.build({ symbols, since: new Date(since), language, now, signal: abort.signal });
+        digest = await builder.build({ symbols, since: new Date(Number(since)), language: groupLanguage, now, signal: abort.signal });
       } catch (err) {
         for (const item of items) await failed(report, item, err);
         continue;

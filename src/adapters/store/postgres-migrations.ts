@@ -68,4 +68,6 @@ export const postgresMigrations: readonly string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (kind, key)
    );`,
+  // The language the channel's digests are written in (ISO 639-1); null: the server's, else English.
+  `ALTER TABLE channels ADD COLUMN digest_language TEXT;`,
 ];

@@ -175,6 +175,13 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         [channelId, guildId, schedule?.time ?? null, schedule?.timeZone ?? null, schedule?.weekdaysOnly !== false],
       );
     },
+    async setDigestLanguage(channelId, guildId, language) {
+      await query(
+        `INSERT INTO channels (channel_id, guild_id, digest_language) VALUES ($1, $2, $3)
+         ON CONFLICT (channel_id) DO UPDATE SET guild_id = EXCLUDED.guild_id, digest_language = EXCLUDED.digest_language`,
+        [channelId, guildId, language],
+      );
+    },
     async pauseChannel(channelId, reason) {
       await query("UPDATE channels SET paused_reason = $1, paused_at = $2 WHERE channel_id = $3", [reason, new Date().toISOString(), channelId]);
     },

@@ -11,6 +11,7 @@ export interface ChannelRow {
   paused_reason: string | null;
   paused_at: string | null;
   last_digest_at: string | null;
+  digest_language: string | null;
 }
 
 export function channelFromRow(row: ChannelRow): ChannelState {
@@ -21,6 +22,7 @@ export function channelFromRow(row: ChannelRow): ChannelState {
   if (row.paused_reason !== null) state.pausedReason = row.paused_reason;
   if (row.paused_at !== null) state.pausedAt = row.paused_at;
   if (row.last_digest_at !== null) state.lastDigestAt = row.last_digest_at;
+  if (row.digest_language !== null) state.language = row.digest_language;
   return state;
 }
 

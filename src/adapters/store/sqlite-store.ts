@@ -72,6 +72,10 @@ export function openSqliteStore(path: string): SqliteStore {
        ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, schedule_time = excluded.schedule_time,
          schedule_zone = excluded.schedule_zone, weekdays_only = excluded.weekdays_only`,
     ),
+    setLanguage: db.prepare(
+      `INSERT INTO channels (channel_id, guild_id, digest_language) VALUES (?, ?, ?)
+       ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, digest_language = excluded.digest_language`,
+    ),
     pause: db.prepare("UPDATE channels SET paused_reason = ?, paused_at = ? WHERE channel_id = ?"),
     resume: db.prepare("UPDATE channels SET paused_reason = NULL, paused_at = NULL WHERE channel_id = ?"),
     setLastDigest: db.prepare("UPDATE channels SET last_digest_at = ? WHERE channel_id = ?"),
@@ -169,6 +173,9 @@ export function openSqliteStore(path: string): SqliteStore {
     },
     async setSchedule(channelId, guildId, schedule) {
       q.setSchedule.run(channelId, guildId, schedule?.time ?? null, schedule?.timeZone ?? null, schedule?.weekdaysOnly === false ? 0 : 1);
+    },
+    async setDigestLanguage(channelId, guildId, language) {
+      q.setLanguage.run(channelId, guildId, language);
     },
     async pauseChannel(channelId, reason) {
       q.pause.run(reason, new Date().toISOString(), channelId);

@@ -1,0 +1,96 @@
+import { CATALOGS, type MessageKey } from "../../locales/index.ts";
+import { languageForLocale } from "./locale.ts";
+
+/**
+ * Translation and formatting for one language: messages from the catalogs in locales/ (English
+ * when a catalog lacks a key), numbers, percentages, prices and dates through Intl in that
+ * language, so one message never mixes "6,58 USD" and "+3.48 %".
+ */
+export type Params = Readonly<Record<string, string | number>>;
+
+const PLURAL = /\{(\w+), plural, one \{([^{}]*)\} other \{([^{}]*)\}\}/g;
+
+export interface Translator {
+  readonly language: string;
+  t(key: MessageKey, params?: Params): string;
+  /** A catalog entry that may be absent (command localizations). */
+  lookup(key: string): string | undefined;
+  number(value: number, digits?: number): string;
+  /** "+3,48 %" in German, "+3.48%" in English: always signed. */
+  percent(value: number): string;
+  /** "130,70 HKD". */
+  price(value: number, currency: string): string;
+  /** The name of a language in this language ("Deutsch" → "German" in English). */
+  languageName(code: string): string;
+}
+
+const translators = new Map<string, Translator>();
+
+/** The translator of a language code, a Discord locale ("de", "en-US", "pt-BR") or English. */
+export function translator(languageOrLocale: string | null | undefined): Translator {
+  const language = catalogLanguage(languageOrLocale);
+  let existing = translators.get(language);
+  if (existing === undefined) {
+    existing = createTranslator(language);
+    translators.set(language, existing);
+  }
+  return existing;
+}
+
+function catalogLanguage(languageOrLocale: string | null | undefined): string {
+  // Languages without a catalog still get Intl formats in their language; words fall back to English.
+  return languageForLocale(languageOrLocale) ?? "en";
+}
+
+function createTranslator(language: string): Translator {
+  const catalog = CATALOGS[language] ?? {};
+  const english = CATALOGS["en"] ?? {};
+  const plurals = new Intl.PluralRules(language);
+  const numberFormats = new Map<number, Intl.NumberFormat>();
+  const percentFormat = new Intl.NumberFormat(language, { style: "percent", signDisplay: "exceptZero", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  let names: Intl.DisplayNames | undefined;
+  const fill = (template: string, params: Params): string =>
+    template
+      .replace(PLURAL, (_, name: string, one: string, other: string) => {
+        const count = Number(params[name] ?? 0);
+        return (plurals.select(count) === "one" ? one : other).replace(/#/g, formatNumber(count, 0));
+      })
+      .replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+  function formatNumber(value: number, digits = 2): string {
+    let format = numberFormats.get(digits);
+    if (format === undefined) {
+      format = new Intl.NumberFormat(language, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+      numberFormats.set(digits, format);
+    }
+    return format.format(value);
+  }
+  return {
+    language,
+    t: (key, params = {}) => fill(catalog[key] ?? english[key] ?? key, params),
+    lookup: (key) => (catalog as Record<string, string | undefined>)[key],
+    number: formatNumber,
+    percent: (value) => percentFormat.format(value / 100),
+    price: (value, currency) => `${formatNumber(value)} ${currency}`,
+    languageName: (code) => {
+      try {
+        names ??= new Intl.DisplayNames([language], { type: "language" });
+        return names.of(code) ?? code;
+      } catch {
+        return code;
+      }
+    },
+  };
+}
+
+/** A user-facing error in the reader's language: its catalog key when the reader's catalog has it, else its message. */
+export function localizedError(err: { message: string; key?: string | undefined; params?: Params }, locale: string | null | undefined): string {
+  const tr = translator(locale);
+  if (err.key === undefined) return err.message;
+  const template = tr.lookup(err.key);
+  return template === undefined ? err.message : tr.t(err.key as MessageKey, err.params ?? {});
+}
+
+/** Every catalog language other than English (command localizations). */
+export function translatedLanguages(): string[] {
+  return Object.keys(CATALOGS).filter((code) => code !== "en");
+}
