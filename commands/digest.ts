@@ -17,6 +17,7 @@ import { guildBudgetCounter, utcDay } from "../src/discord/limits.ts";
 import { ChannelUnavailableError, createDigestPublisher } from "../src/discord/publisher.ts";
 import { DIGEST_LANGUAGE } from "../src/jobs/scheduler.ts";
 import { renderDigest } from "../src/discord/render-digest.ts";
+import { withDayCharts } from "../src/discord/digest-charts.ts";
 import type { ChatInputCommand, CommandContext } from "./types.ts";
 import { answer, formatSchedule, formatSlotInstant, guildChannelOf, requireManageChannels, resumeIfPaused } from "./watch.ts";
 
@@ -189,7 +190,7 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: CommandCon
   try {
     messageIds = await publisher.publish({
       channelId,
-      messages: renderDigest(digest, { heading: "Digest" }),
+      messages: await withDayCharts(renderDigest(digest, { heading: "Digest" }), digest, ctx.app.market && ctx.app.charts, ctx.log),
       nonceBase: deliveryNonce(channelId, `now:${interaction.id}`),
     });
   } catch (err) {

@@ -1,12 +1,15 @@
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
+import { createChartRenderer } from "./adapters/chart/price-chart.ts";
 import { createPageFetcher } from "./adapters/fetch/guarded-fetcher.ts";
+import { createYahooChartMarketData } from "./adapters/market/yahoo-chart.ts";
 import { DEFAULT_FEED_TEMPLATES, expandFeedTemplates } from "./adapters/news/feed-templates.ts";
 import { openStore } from "./adapters/store/open-store.ts";
 import { openSymbolDirectory, type SymbolUse } from "./adapters/symbols/directory.ts";
 import { createExtractiveEngine } from "./core/extractive/engine.ts";
 import { createDigestBuilder, type FeedSource, type TickerSynthesizer } from "./core/digest-builder.ts";
 import type { DigestBuilder } from "./core/digest.ts";
+import type { ChartRenderer, MarketData } from "./core/market.ts";
 import type { ArticleExtractor, BriefEngine, PageFetcher, SymbolDirectory } from "./core/ports.ts";
 import { loadPrompt } from "./core/prompt.ts";
 import type { Store } from "./core/store.ts";
@@ -39,6 +42,10 @@ export interface App {
   llm?: BriefEngine;
   summarizer: Summarizer;
   digestBuilder: DigestBuilder;
+  /** Prices and chart bars; absent with MARKET_DATA_URL=off. */
+  market?: MarketData;
+  /** PNG price charts (the canvas library loads on the first chart). */
+  charts: ChartRenderer;
   close(): Promise<void>;
 }
 
@@ -84,6 +91,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     },
   };
 
+  const market = config.marketData
+    ? createYahooChartMarketData({ baseUrl: config.marketData.baseUrl, fetcher, store, logger })
+    : undefined;
+
   const feedTemplates = config.newsFeeds ?? DEFAULT_FEED_TEMPLATES;
   const loadFeeds = once(async () => (await import("./adapters/news/feed-fetcher.ts")).createFeedFetcher({ fetcher, store, logger }));
   const feeds: FeedSource = { fetchFeed: async (url, signal) => (await loadFeeds()).fetchFeed(url, signal) };
@@ -94,6 +105,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     feeds,
     feedUrls: (entry) => expandFeedTemplates(feedTemplates, entry),
     ...(llmConfig ? { synthesizer: lazySynthesizer({ ...llmConfig, logger }) } : {}),
+    ...(market ? { market } : {}),
     log: logger,
   });
   const digestBuilder: DigestBuilder = {
@@ -113,6 +125,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     ...(llm ? { llm } : {}),
     summarizer,
     digestBuilder,
+    ...(market ? { market } : {}),
+    charts: createChartRenderer(),
     close: () => store.close(),
   };
 }

@@ -97,12 +97,11 @@ export interface MarketData {
 /** Where a quote stands in a digest or brief: a quote, or why there is none. */
 export type PriceOutcome = { quote: Quote } | { unavailable: MarketDataFailure; message: string };
 
-/** A quote for a digest or brief: failures become a line of text, never a failed digest. */
+/** A quote for a digest or brief: failures (an abort too) become a line of text, never a failed digest. */
 export async function priceOutcome(market: MarketData, symbol: string, range: ChartRange = "1d", signal?: AbortSignal): Promise<PriceOutcome> {
   try {
     return { quote: await market.quote(symbol, range, signal) };
   } catch (err) {
-    if (signal?.aborted === true) throw signal.reason;
     if (isMarketDataError(err)) return { unavailable: err.kind, message: err.message };
     return { unavailable: "unavailable", message: PRICES_UNAVAILABLE };
   }
@@ -170,6 +169,9 @@ export interface ChartOptions {
   /** False draws no text at all (tests compare against it to prove the text is there). */
   labels?: boolean;
 }
+
+/** Panels in one compact day chart. */
+export const DAY_CHART_MAX_TICKERS = 12;
 
 /** Draws price charts as PNG images. */
 export interface ChartRenderer {

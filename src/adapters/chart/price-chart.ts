@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { SKRSContext2D } from "@napi-rs/canvas";
-import type { ChartOptions, ChartRange, ChartRenderer, PriceBar, Quote } from "../../core/market.ts";
+import { DAY_CHART_MAX_TICKERS, type ChartOptions, type ChartRange, type ChartRenderer, type PriceBar, type Quote } from "../../core/market.ts";
 import { formatPct, formatPrice, MARKET_STATE_LABEL, priceDigits } from "../../core/price-format.ts";
 
 /**
@@ -15,8 +15,6 @@ const FAMILY = "MarketbriefSans";
 export const QUOTE_CHART_SIZE = { width: 800, height: 400 } as const;
 const TILE = { width: 300, height: 130 } as const;
 const DAY_COLUMNS = 3;
-/** Panels in one compact image: a digest message holds at most 10 tickers. */
-export const DAY_CHART_MAX_TICKERS = 12;
 
 const COLORS = {
   background: "#ffffff",
