@@ -1,3 +1,5 @@
+import { UserFacingError } from "./errors.ts";
+
 /**
  * Market data: what the market did, beside what the news said. The port (MarketData) and the
  * pure rules on its values (market state from trading periods, change against the previous
@@ -179,4 +181,17 @@ export interface ChartRenderer {
   renderQuote(quote: Quote, options?: ChartOptions): Promise<Uint8Array>;
   /** A compact grid of several tickers' day, one small panel each. */
   renderDay(quotes: readonly Quote[], options?: ChartOptions): Promise<Uint8Array>;
+}
+
+export const PRICES_OFF = "Prices are turned off on this marketbrief (MARKET_DATA_URL=off).";
+
+/** A quote for someone who asked for one: every expected failure becomes a UserFacingError. */
+export async function quoteForUser(market: MarketData | undefined, symbol: string, range: ChartRange, signal?: AbortSignal): Promise<Quote> {
+  if (market === undefined) throw new UserFacingError("unreachable", PRICES_OFF);
+  try {
+    return await market.quote(symbol, range, signal);
+  } catch (err) {
+    if (!isMarketDataError(err)) throw err;
+    throw new UserFacingError(err.kind === "no_data" ? "not_found" : "unreachable", err.message, { cause: err });
+  }
 }
