@@ -155,6 +155,7 @@ beforeAll(async () => {
     DATABASE_URL: `sqlite:${join(dir, "digest.db")}`,
     SUMMARIZE_COOLDOWN_S: "30",
     GUILD_DAILY_BRIEFS: "100",
+    MARKET_DATA_URL: "off",
   });
   app = await createApp(config, silentLogger);
   bot = createBot(app, { commands: all });
