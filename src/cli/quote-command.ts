@@ -24,7 +24,7 @@ export async function quoteCommand(args: string[], openApp: () => Promise<App>):
   if (!isChartRange(range)) throw new UsageError(`--range takes one of ${CHART_RANGES.join(", ")}, not "${values.range}".`);
   const locale = values.locale.trim();
   try {
-    new Intl.NumberFormat(locale);
+    Intl.NumberFormat.supportedLocalesOf(locale);
   } catch {
     throw new UsageError(`--locale "${values.locale}" is not a locale (en-US, de, fr-CH…).`);
   }

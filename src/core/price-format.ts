@@ -45,7 +45,7 @@ export function priceWithCurrency(quote: Pick<Quote, "price" | "currency">, loca
 }
 
 /** "+1.45 (+1.12 %)", or undefined when there is no previous close. */
-export function changeText(quote: Pick<Quote, "change" | "changePct">, locale?: string): string | undefined {
+export function changeText(quote: Pick<Quote, "price" | "change" | "changePct">, locale?: string): string | undefined {
   if (quote.change === null || quote.changePct === null) return undefined;
-  return `${formatChange(quote.change, locale)} (${formatPct(quote.changePct, locale)})`;
+  return `${formatChange(quote.change, locale, priceDigits(quote.price))} (${formatPct(quote.changePct, locale)})`;
 }

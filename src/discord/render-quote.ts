@@ -27,10 +27,13 @@ export function priceLine(outcome: PriceOutcome, now: number, locale?: string): 
   if (!("quote" in outcome)) return `⚠️ ${escapeMarkdown(outcome.message, 200)}`;
   const quote = outcome.quote;
   const price = `**${escapeMarkdown(priceWithCurrency(quote, locale), 60)}**`;
-  const note = closedDayNote(quote, now);
-  if (note === "closed_today") return `💤 ${price} · Market closed today; last close ${lastTradeDay(quote, locale)}, no move today`;
-  if (note === "pre_open") return `⏳ ${price} · Not open yet today; last close ${lastTradeDay(quote, locale)}`;
   const change = changeText(quote, locale);
+  const note = closedDayNote(quote, now);
+  if (note !== undefined) {
+    // The last session's move, dated, so it is not read as today's.
+    const move = change ? ` ${change} on ${lastTradeDay(quote, locale)}` : "";
+    return note === "closed_today" ? `💤 ${price}${move} · Market closed today` : `⏳ ${price}${move} · Not open yet today`;
+  }
   const arrow = quote.change === null || quote.change === 0 ? "➖" : quote.change > 0 ? "🔼" : "🔽";
   return `${arrow} ${price}${change ? ` ${change}` : ""} · ${MARKET_STATE_LABEL[quote.marketState]}`;
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { SKRSContext2D } from "@napi-rs/canvas";
-import { DAY_CHART_MAX_TICKERS, type ChartOptions, type ChartRange, type ChartRenderer, type PriceBar, type Quote } from "../../core/market.ts";
+import { DAY_CHART_MAX_TICKERS, type ChartRange, type ChartRenderer, type PriceBar, type Quote } from "../../core/market.ts";
 import { formatPct, formatPrice, MARKET_STATE_LABEL, priceDigits } from "../../core/price-format.ts";
 
 /**
