@@ -257,15 +257,18 @@ function drawQuoteChart(ctx: SKRSContext2D, quote: Quote, o: DrawOptions): void 
   ctx.textAlign = "center";
   const labels = Math.min(6, bars.length);
   let lastRight = -Infinity;
+  let lastText = "";
   for (let k = 0; k < labels; k++) {
     const i = labels === 1 ? 0 : Math.round((k / (labels - 1)) * (bars.length - 1));
     const bar = bars[i];
     if (bar === undefined) continue;
     const text = format.format(bar.time);
+    if (text === lastText) continue;
     const tx = Math.min(Math.max(x(i), box.left + ctx.measureText(text).width / 2), box.right - ctx.measureText(text).width / 2);
     if (tx - ctx.measureText(text).width / 2 < lastRight + 8) continue;
     ctx.fillText(text, tx, box.bottom + 18);
     lastRight = tx + ctx.measureText(text).width / 2;
+    lastText = text;
   }
   ctx.textAlign = "right";
   ctx.font = font(11);
