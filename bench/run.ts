@@ -11,6 +11,8 @@ const BENCHES: Record<string, string> = {
   "discord-ack": "Discord: acknowledgement latency and idle memory of the connected bot",
   "digest-scale": "Digest at scale: 10,000 channels x 5 of 1,000 tickers x 20 stories",
   "cluster-quality": "Same-story clustering: pairwise precision and recall on the labelled reports",
+  chart: "Price charts: render time and memory",
+  "market-data": "Market-data requests: a digest of 1,000 tickers, then 10,000 channels",
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

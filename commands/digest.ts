@@ -19,12 +19,13 @@ import { ChannelUnavailableError, createDigestPublisher } from "../src/discord/p
 import { channelDigestLanguage, createPostCooldown } from "../src/discord/digest-language.ts";
 import { translator } from "../src/discord/i18n.ts";
 import { LANGUAGE_CHOICES } from "../src/discord/locale.ts";
+import { withDayCharts } from "../src/discord/digest-charts.ts";
 import { renderDigest, type DigestMessage } from "../src/discord/render-digest.ts";
 import { replyPrivately } from "../src/discord/reply.ts";
 import { timeZoneSuggestions } from "../src/discord/time-zone-choices.ts";
 import { formatSchedule, guildChannelOf, requireManageChannels, resumeIfPaused } from "./shared.ts";
 
-type DigestServices = Pick<CommandServices, "store" | "digestBuilder" | "limits" | "digestNowCooldownS">;
+type DigestServices = Pick<CommandServices, "store" | "digestBuilder" | "limits" | "digestNowCooldownS" | "market" | "charts">;
 type DigestContext = CommandContext<DigestServices>;
 
 const data = {
@@ -192,7 +193,7 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestCont
   try {
     messageIds = await publisher.publish({
       channelId,
-      messages,
+      messages: await withDayCharts(messages, digest, ctx.market && ctx.charts, ctx.log),
       nonceBase: deliveryNonce(channelId, `now:${interaction.id}`),
     });
   } catch (err) {

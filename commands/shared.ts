@@ -4,6 +4,7 @@ import { PermissionFlagsBits } from "discord.js";
 import type { APIApplicationCommandOptionChoice } from "discord-api-types/v10";
 import { canonicalizeUrl } from "../src/core/canonical-url.ts";
 import { UserFacingError } from "../src/core/errors.ts";
+import { tickerText } from "../src/core/quote-symbol.ts";
 import type { SymbolDirectory, SymbolEntry } from "../src/core/ports.ts";
 import type { ChannelState, DigestSchedule } from "../src/core/store.ts";
 import type { CommandContext, CommandServices } from "../src/discord/command.ts";
@@ -78,15 +79,9 @@ export function symbolChoices(symbols: SymbolDirectory, query: string): APIAppli
   return entries.slice(0, AUTOCOMPLETE_MAX).map((entry) => ({ name: choiceName(entry), value: entry.symbol }));
 }
 
-/** The symbol a ticker option names: an autocomplete choice's label pasted as text still names its symbol first. */
-export function symbolQuery(raw: string): string {
-  const text = raw.trim();
-  return text.includes(" — ") ? (text.split(" — ")[0] ?? text) : text;
-}
-
 /** A symbol from the directory, case-insensitively; unknown ones are refused with close matches. */
 export function resolveSymbol(symbols: SymbolDirectory, raw: string): SymbolEntry {
-  const query = symbolQuery(raw);
+  const query = tickerText(raw);
   const entry = symbols.get(query);
   if (entry !== undefined) return entry;
   // The router escapes error messages for Discord; they are built from plain text here.

@@ -1,10 +1,12 @@
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
+import { createChartRenderer } from "./adapters/chart/price-chart.ts";
 import { createArticleExtractor } from "./adapters/extractor/index.ts";
 import { createPageFetcher } from "./adapters/fetch/guarded-fetcher.ts";
 import { createLinkPolicy } from "./adapters/fetch/link-policy.ts";
 import { createOpenAiEngine } from "./adapters/llm/openai-engine.ts";
 import { createOpenAiSynthesizer } from "./adapters/llm/openai-synthesis.ts";
+import { createYahooChartMarketData } from "./adapters/market/yahoo-chart.ts";
 import { createFeedFetcher } from "./adapters/news/feed-fetcher.ts";
 import { DEFAULT_FEED_TEMPLATES, expandFeedTemplates } from "./adapters/news/feed-templates.ts";
 import { openStore } from "./adapters/store/open-store.ts";
@@ -12,6 +14,7 @@ import { loadSymbolDirectory } from "./adapters/symbols/directory.ts";
 import { createExtractiveEngine } from "./core/extractive/engine.ts";
 import { createDigestBuilder } from "./core/digest-builder.ts";
 import type { DigestBuilder } from "./core/digest.ts";
+import type { ChartRenderer, MarketData } from "./core/market.ts";
 import type { BriefEngine, PageFetcher, SymbolDirectory } from "./core/ports.ts";
 import type { Store } from "./core/store.ts";
 import { createSummarizer, type Summarizer } from "./core/summarize.ts";
@@ -32,6 +35,10 @@ export interface App {
   llm?: BriefEngine;
   summarizer: Summarizer;
   digestBuilder: DigestBuilder;
+  /** Prices and chart bars; absent with MARKET_DATA_URL=off. */
+  market?: MarketData;
+  /** PNG price charts (the canvas library loads on the first chart). */
+  charts: ChartRenderer;
   close(): Promise<void>;
 }
 
@@ -50,6 +57,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     log: logger,
     ...(llm ? { llm } : {}),
   });
+  const market = config.marketData
+    ? createYahooChartMarketData({ baseUrl: config.marketData.baseUrl, fetcher, store, logger })
+    : undefined;
+
   const feedTemplates = config.newsFeeds ?? DEFAULT_FEED_TEMPLATES;
   const digestBuilder = createDigestBuilder({
     symbols,
@@ -58,6 +69,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     feeds: createFeedFetcher({ fetcher, store, logger }),
     feedUrls: (entry) => expandFeedTemplates(feedTemplates, entry),
     ...(llmOptions ? { synthesizer: createOpenAiSynthesizer(llmOptions) } : {}),
+    ...(market ? { market } : {}),
     log: logger,
   });
   return {
@@ -70,6 +82,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     ...(llm ? { llm } : {}),
     summarizer,
     digestBuilder,
+    ...(market ? { market } : {}),
+    charts: createChartRenderer(),
     close: () => store.close(),
   };
 }
@@ -89,5 +103,7 @@ export function commandServices(app: App): CommandServices {
     }),
     watchLimit: config.digest.watchLimit,
     digestNowCooldownS: config.digest.nowCooldownS,
+    ...(app.market ? { market: app.market } : {}),
+    charts: app.charts,
   };
 }

@@ -12,6 +12,7 @@ const commands: Record<string, CommandRunner> = {
   summarize: summarizeCommand,
   extract: extractCommand,
   digest: (args, openApp) => import("./cli/digest-command.ts").then((m) => m.digestCommand(args, openApp)),
+  quote: (args, openApp) => import("./cli/quote-command.ts").then((m) => m.quoteCommand(args, openApp)),
   "deploy-commands": (args, openApp) => import("./cli/deploy-command.ts").then((m) => m.deployCommand(args, openApp)),
 };
 

@@ -61,6 +61,9 @@ const ConfigSchema = z
     DIGEST_CATCHUP_HOURS: intWithDefault(6, 0, 48),
     DIGEST_NOW_COOLDOWN_S: intWithDefault(300, 0, 86_400),
     WATCH_LIMIT: intWithDefault(25, 1, 500),
+    MARKET_DATA_URL: optionalString.refine((v) => v === undefined || v.toLowerCase() === "off" || /^https?:\/\/\S+$/i.test(v), {
+      message: "MARKET_DATA_URL must be an http:// or https:// URL, or off",
+    }),
   })
   .superRefine((env, ctx) => {
     if (env.FETCH_ALLOW_PRIVATE !== undefined) {
@@ -101,10 +104,13 @@ export interface Config {
   };
   newsFeeds?: string[];
   digest: { catchupHours: number; watchLimit: number; nowCooldownS: number };
+  /** Absent: MARKET_DATA_URL=off, no prices or charts anywhere. */
+  marketData?: { baseUrl: string };
 }
 
 export const DEFAULT_USER_AGENT =
   "marketbrief/0.1 (+https://github.com/marketbrief/marketbrief; self-hosted news brief bot)";
+export const DEFAULT_MARKET_DATA_URL = "https://query1.finance.yahoo.com";
 export const DEFAULT_MODEL = "gpt-4o-mini";
 export const DEFAULT_SQLITE_PATH = "./data/marketbrief.db";
 
@@ -174,6 +180,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       maxInputTokens: e.LLM_MAX_INPUT_TOKENS,
       ...(e.OPENAI_BASE_URL !== undefined ? { baseURL: e.OPENAI_BASE_URL } : {}),
     };
+  }
+  if (e.MARKET_DATA_URL?.toLowerCase() !== "off") {
+    config.marketData = { baseUrl: (e.MARKET_DATA_URL ?? DEFAULT_MARKET_DATA_URL).replace(/\/+$/, "") };
   }
   if (e.LOG_LEVEL !== undefined) config.logLevel = e.LOG_LEVEL;
   if (e.SYMBOLS_PATH !== undefined) config.symbolsPath = e.SYMBOLS_PATH;

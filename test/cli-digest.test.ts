@@ -35,6 +35,7 @@ function env(db: string, extra: Record<string, string> = {}): Record<string, str
   return {
     NEWS_FEEDS: world.templates.join(" "),
     FETCH_ALLOW_PRIVATE: "127.0.0.1,127.0.0.2",
+    MARKET_DATA_URL: "off",
     OPENAI_BASE_URL: llm.url,
     OPENAI_API_KEY: "test-key",
     LLM_MODEL: "test-model",

@@ -156,6 +156,7 @@ beforeAll(async () => {
     SUMMARIZE_COOLDOWN_S: "30",
     GUILD_DAILY_BRIEFS: "100",
     DIGEST_NOW_COOLDOWN_S: "0",
+    MARKET_DATA_URL: "off",
   });
   app = await createApp(config, silentLogger);
   bot = createBot({ discord: app.config.discord, logger: app.logger, commands: all, services: commandServices(app) });

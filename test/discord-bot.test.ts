@@ -73,6 +73,7 @@ function baseEnv(emu: DiscordEmulator, name: string): Record<string, string> {
     DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`,
     SUMMARIZE_COOLDOWN_S: "0",
     GUILD_DAILY_BRIEFS: "0",
+    MARKET_DATA_URL: "off",
   };
 }
 

@@ -63,6 +63,7 @@ function env(dbPath: string): Record<string, string> {
     NEWS_FEEDS: `${news.url}/rss?s={symbol}`,
     FETCH_ALLOW_PRIVATE: "127.0.0.1",
     DIGEST_CATCHUP_HOURS: "6",
+    MARKET_DATA_URL: "off",
   };
 }
 

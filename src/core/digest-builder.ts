@@ -22,6 +22,7 @@ import type {
   SynthesisStoryInput,
   TickerSynthesizer,
 } from "./ports.ts";
+import { PRICES_UNAVAILABLE, priceOutcome, type MarketData } from "./market.ts";
 import type { Store } from "./store.ts";
 import type { Summarizer } from "./summarize.ts";
 
@@ -45,6 +46,8 @@ export interface DigestBuilderDeps {
   feedUrls: (entry: SymbolEntry) => string[];
   /** Absent: digests are headlines and links only. */
   synthesizer?: TickerSynthesizer;
+  /** Absent: digests carry no prices. */
+  market?: MarketData;
   log?: {
     warn(obj: object, msg?: string): void;
     info(obj: object, msg?: string): void;
@@ -323,7 +326,10 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
     let failure: { err: unknown } | undefined;
     try {
       await forEachLimit(entries, tickerConcurrency, async (entry, index) => {
-        tickers[index] = await tickerDigest(entry, await storiesOf(feedUrls[index] ?? []), run);
+        // The price is read beside the news; a failing source only costs the price line.
+        const price = deps.market ? priceOutcome(deps.market, entry.symbol, "1d", signal) : undefined;
+        const digest = await tickerDigest(entry, await storiesOf(feedUrls[index] ?? []), run);
+        tickers[index] = price ? { ...digest, price: await price } : digest;
       });
     } catch (err) {
       failure = { err };
@@ -333,6 +339,9 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
       // A refusal aborted the run: report the caller's own error, not an abort.
       if (stop.signal.aborted && !request.signal?.aborted) throw stop.signal.reason;
       throw failure.err;
+    }
+    if (tickers.some((t) => t.price !== undefined && "unavailable" in t.price && t.price.unavailable === "unavailable")) {
+      run.warnings.push(PRICES_UNAVAILABLE);
     }
     if (failedFeeds.length > 0) {
       run.warnings.splice(feedWarningAt, 0, feedWarning(failedFeeds.toSorted((a, b) => a.position - b.position)));

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SentimentSchema, type Brief, type Sentiment } from "./brief.ts";
+import type { PriceOutcome } from "./market.ts";
 
 /**
  * A ticker's daily synthesis: the structured output of prompts/digest.md, shared by every
@@ -45,6 +46,8 @@ export interface TickerDigest {
   stories: DigestStory[];
   /** "llm" when a model wrote the synthesis, "headlines" when it is headlines and links only. */
   mode: "llm" | "headlines";
+  /** The day's price, or why there is none; absent when market data is off. */
+  price?: PriceOutcome;
 }
 
 export interface Digest {

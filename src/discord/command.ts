@@ -8,6 +8,7 @@ import type {
   RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
 import type { DigestBuilder } from "../core/digest.ts";
+import type { ChartRenderer, MarketData } from "../core/market.ts";
 import type { LinkPolicy, SymbolDirectory } from "../core/ports.ts";
 import type { Store } from "../core/store.ts";
 import type { Summarizer } from "../core/summarize.ts";
@@ -34,6 +35,9 @@ export interface CommandServices {
   watchLimit: number;
   /** Seconds between two public /digest now posts in one channel. */
   digestNowCooldownS: number;
+  /** Prices and chart bars; absent with MARKET_DATA_URL=off. */
+  market?: MarketData;
+  charts: ChartRenderer;
 }
 
 /** What the router gives one interaction: its services, a logger, a deadline, log fields. */

@@ -82,7 +82,8 @@ export function createDigestPublisher(deps: PublisherDeps): DigestPublisher {
           allowed_mentions: { parse: [] },
         };
         try {
-          const posted = (await deps.rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;
+          const files = message.files?.map((f) => ({ name: f.name, data: Buffer.from(f.data), contentType: "image/png" }));
+          const posted = (await deps.rest.post(Routes.channelMessages(channelId), { body, ...(files?.length ? { files } : {}) })) as APIMessage;
           ids.push(posted.id);
         } catch (err) {
           const code = channelRefusal(err);

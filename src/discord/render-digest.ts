@@ -4,11 +4,14 @@ import type { Digest, DigestStory, Sentiment, TickerDigest } from "../core/diges
 import { escapeMarkdown, plainText } from "./escape.ts";
 import { translator, type Translator } from "./i18n.ts";
 import { EMBED_LIMITS, embedLength } from "./render-brief.ts";
+import { priceLine } from "./render-quote.ts";
 
 /** One Discord message of a digest: what the publisher posts (nonce and mentions are its business). */
 export interface DigestMessage {
   content?: string;
   embeds: APIEmbed[];
+  /** Attached images (the day's price chart). */
+  files?: Array<{ name: string; data: Uint8Array }>;
 }
 
 export interface RenderDigestOptions {
@@ -112,8 +115,9 @@ function fitBlocks(blocks: readonly string[], budget: number, separator: string,
   return kept.join(separator);
 }
 
-function tickerDescription(ticker: TickerDigest, since: string, tr: Translator): string {
+function tickerDescription(ticker: TickerDigest, since: string, generatedAt: string, tr: Translator): string {
   const parts: string[] = [];
+  if (ticker.price !== undefined) parts.push(priceLine(ticker.price, Date.parse(generatedAt), tr.language));
   if (ticker.mode === "llm" && ticker.tone !== null) parts.push(`**${tr.t("digest.tone")}:** ${tr.t(`digest.tone.${ticker.tone}`)}`);
   const bullets = ticker.mode === "llm" ? ticker.bullets.map((b) => escapeMarkdown(b, BUDGET.bullet)).filter((b) => b !== "") : [];
   if (bullets.length > 0) parts.push(bullets.map((b) => `• ${b}`).join("\n"));
@@ -146,7 +150,7 @@ export function renderTickerEmbed(
   const generated = Date.parse(digest.generatedAt);
   return {
     title: title.length > EMBED_LIMITS.title ? `${title.slice(0, EMBED_LIMITS.title - 1)}…` : title,
-    description: tickerDescription(ticker, digest.since, tr),
+    description: tickerDescription(ticker, digest.since, digest.generatedAt, tr),
     color: tone ? TONE_COLOR[tone] : HEADLINES_COLOR,
     footer: { text: footer },
     ...(Number.isFinite(generated) ? { timestamp: new Date(generated).toISOString() } : {}),

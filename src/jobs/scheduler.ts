@@ -10,6 +10,8 @@ import type { ChannelState, DigestSchedule, Store } from "../core/store.ts";
 import { ChannelUnavailableError, createDigestPublisher, type DigestPublisher } from "../discord/publisher.ts";
 import { translator } from "../discord/i18n.ts";
 import { renderDigest } from "../discord/render-digest.ts";
+import { withDayCharts } from "../discord/digest-charts.ts";
+import type { ChartRenderer } from "../core/market.ts";
 import type { Logger } from "../logger.ts";
 
 /**
@@ -46,6 +48,8 @@ export interface DigestSchedulerDeps {
   now?: () => Date;
   /** Channels posted to at once (default 8); the REST client paces them within Discord's limits. */
   publishConcurrency?: number;
+  /** Draws the digest's compact price chart (absent: no chart). */
+  charts?: ChartRenderer;
 }
 
 export interface DeliveryRecord {
@@ -183,7 +187,8 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
     const { slotKey } = item.slot;
     const own = selectTickers(digest, item.channel.symbols);
     try {
-      const messageIds = await publisher.publish({ channelId, messages: renderDigest(own, { heading: translator(own.language).t("digest.heading.daily") }), nonceBase: item.nonce });
+      const messages = await withDayCharts(renderDigest(own, { heading: translator(own.language).t("digest.heading.daily") }), own, deps.charts, log);
+      const messageIds = await publisher.publish({ channelId, messages, nonceBase: item.nonce });
       await store.markDelivered(channelId, slotKey, messageIds);
       await store.setLastDigestAt(channelId, now.toISOString());
       pending.delete(keyOf(channelId, slotKey));
@@ -345,6 +350,7 @@ export function createAppDigestScheduler(options: StartDigestSchedulerOptions): 
     log,
     catchupHours: app.config.digest.catchupHours,
     language: DIGEST_LANGUAGE,
+    ...(app.market ? { charts: app.charts } : {}),
     ...options.scheduler,
   });
 }

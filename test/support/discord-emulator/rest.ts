@@ -247,7 +247,7 @@ export class RestApi {
       mention_everyone: message.pings.everyone,
       mentions: message.pings.users.map((id) => apiUser(id, `user-${id}`)),
       mention_roles: message.pings.roles,
-      attachments: message.attachments.map((a) => ({ ...a, url: `https://cdn.invalid/${a.id}/${a.filename}`, proxy_url: `https://cdn.invalid/${a.id}` })),
+      attachments: message.attachments.map(({ data: _data, ...a }) => ({ ...a, url: `https://cdn.invalid/${a.id}/${a.filename}`, proxy_url: `https://cdn.invalid/${a.id}` })),
       embeds: message.embeds,
       pinned: false,
       type: message.type,
@@ -483,7 +483,11 @@ async function parseBody(contentType: string, raw: Buffer): Promise<{ body: unkn
     if (!contentType.startsWith("multipart/form-data")) return { body: JSON.parse(raw.toString("utf8")) as unknown, files: [] };
     const form = await new Request("http://emulator", { method: "POST", headers: { "content-type": contentType }, body: raw }).formData();
     const files: RecordedAttachment[] = [];
-    for (const [, value] of form) if (typeof value !== "string") files.push({ id: String(files.length), filename: value.name, size: value.size });
+    for (const [, value] of form) {
+      if (typeof value !== "string") {
+        files.push({ id: String(files.length), filename: value.name, size: value.size, contentType: value.type, data: Buffer.from(await value.arrayBuffer()) });
+      }
+    }
     const json = form.get("payload_json");
     return { body: typeof json === "string" ? (JSON.parse(json) as unknown) : {}, files };
   } catch {

@@ -9,6 +9,9 @@ export interface RecordedAttachment {
   id: string;
   filename: string;
   size: number;
+  /** The part's Content-Type and bytes as uploaded (recorded for tests; not part of Discord's answer). */
+  contentType?: string;
+  data?: Buffer;
 }
 
 export interface RecordedMessage {

@@ -1,0 +1,362 @@
+import { z } from "zod";
+import { createKeyedLimiter } from "../../core/limiter.ts";
+import { isUserFacingError } from "../../core/errors.ts";
+import {
+  changeAgainst,
+  marketStateAt,
+  MarketDataError,
+  noPriceData,
+  PRICES_UNAVAILABLE,
+  RANGE_SETTINGS,
+  tradedOnDay,
+  type ChartRange,
+  type MarketData,
+  type PriceBar,
+  type Quote,
+  type TradingPeriod,
+  type TradingPeriods,
+} from "../../core/market.ts";
+import type { PageFetcher } from "../../core/ports.ts";
+import type { Store } from "../../core/store.ts";
+import type { Logger } from "../../logger.ts";
+
+/**
+ * Market data from a Yahoo-Finance-compatible chart API:
+ * `GET {base}/v8/finance/chart/{symbol}?range=…&interval=…`.
+ *
+ * Polite and cheap: one request per (symbol, range) however many callers ask at once
+ * (coalesced), the answer kept for a while (a minute for intraday bars, longer for daily),
+ * a few requests at a time, through the SSRF-guarded fetcher with its declared User-Agent.
+ * A 429 or 5xx (or a network failure) starts an exponential backoff kept in the store, during
+ * which no request is sent and callers get "prices unavailable" at once.
+ */
+
+export interface YahooChartOptions {
+  /** MARKET_DATA_URL, e.g. https://query1.finance.yahoo.com */
+  baseUrl: string;
+  fetcher: PageFetcher;
+  /** Keeps the backoff state across restarts (optional). */
+  store?: Pick<Store, "getCached" | "putCached">;
+  logger?: Logger;
+  now?: () => number;
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+export interface MarketDataStats {
+  /** HTTP requests sent. */
+  requests: number;
+  /** Answers served from the cache or a request already in flight. */
+  shared: number;
+  /** Refused at once because of the backoff. */
+  backedOff: number;
+  failures: number;
+}
+
+export interface YahooChartMarketData extends MarketData {
+  readonly stats: MarketDataStats;
+}
+
+export const DEFAULT_MARKET_BACKOFF_BASE_MS = 30_000;
+export const DEFAULT_MARKET_BACKOFF_MAX_MS = 15 * 60_000;
+const BACKOFF_CACHE_KIND = "market_backoff";
+const JSON_TYPES: readonly string[] = ["application/json", "text/javascript", "text/json"];
+
+const num = z.number().finite();
+const period = z.object({ start: z.number(), end: z.number() }).loose();
+const nullableNums = z.array(num.nullable());
+
+const ChartResultSchema = z
+  .object({
+    meta: z
+      .object({
+        symbol: z.string(),
+        currency: z.string().nullish(),
+        exchangeName: z.string().nullish(),
+        fullExchangeName: z.string().nullish(),
+        exchangeTimezoneName: z.string().nullish(),
+        regularMarketPrice: num.nullish(),
+        regularMarketTime: z.number().nullish(),
+        regularMarketDayHigh: num.nullish(),
+        regularMarketDayLow: num.nullish(),
+        previousClose: num.nullish(),
+        chartPreviousClose: num.nullish(),
+        longName: z.string().nullish(),
+        shortName: z.string().nullish(),
+        currentTradingPeriod: z
+          .object({ pre: period.optional(), regular: period.optional(), post: period.optional() })
+          .loose()
+          .nullish(),
+        // range=1d: [[period]]; longer ranges: one [period] per day.
+        tradingPeriods: z.unknown().optional(),
+      })
+      .loose(),
+    timestamp: z.array(z.number()).nullish(),
+    indicators: z
+      .object({ quote: z.array(z.object({ close: nullableNums.nullish() }).loose()).nullish() })
+      .loose()
+      .nullish(),
+  })
+  .loose();
+
+const ChartResponseSchema = z
+  .object({
+    chart: z
+      .object({
+        result: z.array(ChartResultSchema).nullish(),
+        error: z.object({ code: z.string().nullish(), description: z.string().nullish() }).loose().nullish(),
+      })
+      .loose(),
+  })
+  .loose();
+
+type ChartResult = z.infer<typeof ChartResultSchema>;
+
+interface BackoffState {
+  failures: number;
+  /** Epoch ms before which no request is sent. */
+  until: number;
+  lastError?: string;
+}
+
+interface CacheEntry {
+  quote: Quote;
+  expiresAt: number;
+}
+
+export function chartUrl(baseUrl: string, symbol: string, range: ChartRange): string {
+  const { interval } = RANGE_SETTINGS[range];
+  const base = baseUrl.replace(/\/+$/, "");
+  return `${base}/v8/finance/chart/${encodeURIComponent(symbol)}?range=${range}&interval=${interval}&includePrePost=false`;
+}
+
+export function createYahooChartMarketData(options: YahooChartOptions): YahooChartMarketData {
+  const now = options.now ?? Date.now;
+  const limiter = createKeyedLimiter({ concurrency: options.concurrency ?? 4 });
+  const backoffBaseMs = options.backoffBaseMs ?? DEFAULT_MARKET_BACKOFF_BASE_MS;
+  const backoffMaxMs = options.backoffMaxMs ?? DEFAULT_MARKET_BACKOFF_MAX_MS;
+  const backoffKey = options.baseUrl.replace(/\/+$/, "");
+  const stats: MarketDataStats = { requests: 0, shared: 0, backedOff: 0, failures: 0 };
+  const cache = new Map<string, CacheEntry>();
+  const inFlight = new Map<string, Promise<Quote>>();
+  let backoff: BackoffState | undefined;
+  let backoffLoaded: Promise<void> | undefined;
+
+  function loadBackoff(): Promise<void> {
+    backoffLoaded ??= (async () => {
+      const stored = await options.store?.getCached(BACKOFF_CACHE_KIND, backoffKey).catch(() => undefined);
+      if (stored === undefined) return;
+      try {
+        const parsed = JSON.parse(stored) as BackoffState;
+        if (typeof parsed.failures === "number" && typeof parsed.until === "number") backoff ??= parsed;
+      } catch {
+        // A corrupt entry is no backoff.
+      }
+    })();
+    return backoffLoaded;
+  }
+
+  async function saveBackoff(): Promise<void> {
+    await options.store
+      ?.putCached(BACKOFF_CACHE_KIND, backoffKey, JSON.stringify(backoff ?? { failures: 0, until: 0 }))
+      .catch((err: unknown) => options.logger?.warn({ err }, "market data: could not keep the backoff state"));
+  }
+
+  async function fail(symbol: string, reason: string, retryAfterMs: number | undefined): Promise<never> {
+    const failures = (backoff?.failures ?? 0) + 1;
+    const waitMs = Math.max(retryAfterMs ?? 0, Math.min(backoffBaseMs * 2 ** (failures - 1), backoffMaxMs));
+    backoff = { failures, until: now() + waitMs, lastError: reason };
+    stats.failures += 1;
+    options.logger?.warn({ symbol, failures, waitMs, reason }, "market data unavailable; backing off");
+    await saveBackoff();
+    throw new MarketDataError("unavailable", symbol, PRICES_UNAVAILABLE);
+  }
+
+  async function request(symbol: string, range: ChartRange, signal: AbortSignal | undefined): Promise<Quote> {
+    await loadBackoff();
+    if (backoff !== undefined && backoff.until > now()) {
+      stats.backedOff += 1;
+      throw new MarketDataError("unavailable", symbol, PRICES_UNAVAILABLE);
+    }
+    const url = chartUrl(options.baseUrl, symbol, range);
+    let body: string;
+    try {
+      const page = await limiter.run(
+        "*",
+        () => {
+          stats.requests += 1;
+          return options.fetcher.fetch(url, { accept: JSON_TYPES, ...(signal ? { signal } : {}) });
+        },
+        signal,
+      );
+      body = page.body;
+    } catch (err) {
+      if (signal?.aborted === true) throw signal.reason;
+      const status = failedStatus(err);
+      // Yahoo answers an unknown or delisted symbol with 404 ("No data found, symbol may be delisted").
+      if (status === 404) throw new MarketDataError("no_data", symbol, noPriceData(symbol));
+      if (status !== undefined && status >= 400 && status < 500 && status !== 429 && status !== 408) {
+        throw new MarketDataError("no_data", symbol, noPriceData(symbol));
+      }
+      const reason = isUserFacingError(err) ? err.message : (err as Error).message;
+      return fail(symbol, reason, status === 429 ? retryAfterMs(err) : undefined);
+    }
+    if (backoff !== undefined) {
+      backoff = undefined;
+      await saveBackoff();
+    }
+    let parsed: z.infer<typeof ChartResponseSchema>;
+    try {
+      parsed = ChartResponseSchema.parse(JSON.parse(body));
+    } catch (err) {
+      options.logger?.warn({ symbol, err }, "market data: unexpected chart response");
+      throw new MarketDataError("unavailable", symbol, PRICES_UNAVAILABLE, { cause: err });
+    }
+    const result = parsed.chart.result?.[0];
+    if (result === undefined || result.meta.regularMarketPrice == null) {
+      throw new MarketDataError("no_data", symbol, noPriceData(symbol));
+    }
+    return toQuote(result, range, now());
+  }
+
+  return {
+    stats,
+    quote(rawSymbol, range, signal) {
+      const symbol = rawSymbol.trim().toUpperCase();
+      const key = `${symbol}|${range}`;
+      const cached = cache.get(key);
+      if (cached !== undefined && cached.expiresAt > now()) {
+        stats.shared += 1;
+        return Promise.resolve(cached.quote);
+      }
+      const running = inFlight.get(key);
+      if (running !== undefined) {
+        stats.shared += 1;
+        return running;
+      }
+      // The shared request is not tied to the first caller's signal: others may still want it.
+      const task = request(symbol, range, undefined)
+        .then((quote) => {
+          cache.set(key, { quote, expiresAt: now() + RANGE_SETTINGS[range].ttlMs });
+          return quote;
+        })
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, task);
+      return signal === undefined ? task : abortable(task, signal);
+    },
+  };
+}
+
+function abortable<T>(task: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    task.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** The HTTP status of a failed fetch, from the guarded fetcher's error. */
+function failedStatus(err: unknown): number | undefined {
+  if (!isUserFacingError(err)) return undefined;
+  if (err.code === "rate_limited") return 429;
+  if (err.code !== "http_status") return undefined;
+  const match = /HTTP (\d{3})/.exec(err.message);
+  return match ? Number(match[1]) : undefined;
+}
+
+function retryAfterMs(err: unknown): number | undefined {
+  const match = /in (\d+(?:\.\d+)?) s\b/.exec((err as Error).message);
+  return match ? Number(match[1]) * 1000 : undefined;
+}
+
+const seconds = (value: number | null | undefined): number | undefined => (value == null ? undefined : value * 1000);
+
+function toPeriod(value: { start: number; end: number } | undefined): TradingPeriod | undefined {
+  return value === undefined ? undefined : { start: value.start * 1000, end: value.end * 1000 };
+}
+
+/** The regular sessions listed in tradingPeriods (range=1d: [[p]]; longer: [[p], [p], …] or {regular: [[p]]}). */
+function regularSessions(raw: unknown): TradingPeriod[] {
+  const list = Array.isArray(raw) ? raw : typeof raw === "object" && raw !== null ? (raw as { regular?: unknown }).regular : undefined;
+  if (!Array.isArray(list)) return [];
+  return list
+    .flat()
+    .filter((p): p is { start: number; end: number } => typeof p === "object" && p !== null && typeof p.start === "number" && typeof p.end === "number")
+    .map((p) => ({ start: p.start * 1000, end: p.end * 1000 }));
+}
+
+function bars(result: ChartResult): PriceBar[] {
+  const times = result.timestamp ?? [];
+  const closes = result.indicators?.quote?.[0]?.close ?? [];
+  const out: PriceBar[] = [];
+  for (const [i, t] of times.entries()) {
+    const close = closes[i];
+    if (close != null && Number.isFinite(close)) out.push({ time: t * 1000, close });
+  }
+  return out;
+}
+
+/** The close of the last session before the latest bar's day (daily bars), for ranges longer than a day. */
+function previousSessionClose(list: readonly PriceBar[], marketTime: number, timeZone: string): number | null {
+  const last = list.at(-1);
+  if (last === undefined) return null;
+  const lastIsToday = tradedOnDay(marketTime, last.time, timeZone);
+  const previous = lastIsToday ? list.at(-2) : last;
+  return previous?.close ?? null;
+}
+
+export function toQuote(result: ChartResult, range: ChartRange, nowMs: number): Quote {
+  const meta = result.meta;
+  const price = meta.regularMarketPrice ?? 0;
+  const timeZone = meta.exchangeTimezoneName ?? "UTC";
+  const list = bars(result);
+  const marketTime = seconds(meta.regularMarketTime) ?? list.at(-1)?.time ?? nowMs;
+  const chartPreviousClose = meta.chartPreviousClose ?? null;
+  const previousClose =
+    meta.previousClose ??
+    (range === "1d" ? chartPreviousClose : (RANGE_SETTINGS[range].interval === "1d" ? previousSessionClose(list, marketTime, timeZone) : null) ?? chartPreviousClose);
+  const current = meta.currentTradingPeriod;
+  const periods: TradingPeriods = {};
+  const pre = toPeriod(current?.pre);
+  const regular = toPeriod(current?.regular) ?? regularSessions(meta.tradingPeriods).find((p) => nowMs >= p.start && nowMs < p.end);
+  const post = toPeriod(current?.post);
+  if (pre) periods.pre = pre;
+  if (regular) periods.regular = regular;
+  if (post) periods.post = post;
+  const marketState = marketStateAt(nowMs, periods);
+  const high = meta.regularMarketDayHigh;
+  const low = meta.regularMarketDayLow;
+  const name = meta.longName ?? meta.shortName ?? undefined;
+  return {
+    symbol: meta.symbol,
+    ...(name ? { name: name.trim() } : {}),
+    price,
+    previousClose,
+    ...changeAgainst(price, previousClose),
+    currency: meta.currency ?? "",
+    exchange: meta.fullExchangeName ?? meta.exchangeName ?? "",
+    exchangeTimeZone: timeZone,
+    dayRange: high != null && low != null ? { low, high } : null,
+    marketTime: new Date(marketTime).toISOString(),
+    marketState,
+    regularSession: regular ?? null,
+    tradedToday: marketState === "open" || tradedOnDay(nowMs, marketTime, timeZone),
+    range,
+    interval: RANGE_SETTINGS[range].interval,
+    chartPreviousClose,
+    bars: list,
+    fetchedAt: new Date(nowMs).toISOString(),
+  };
+}
