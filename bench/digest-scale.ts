@@ -18,7 +18,7 @@
  * flags of package.json's start script, as the bot runs it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -26,6 +26,7 @@ import { fileURLToPath } from "node:url";
 import { SYNTHESIS_SCHEMA_NAME } from "../src/adapters/llm/openai-synthesis.ts";
 import type { WorkerBuilt, WorkerRepeated, WorkerRequest } from "./lib/digest-scale-worker.ts";
 import type { WorldReady, WorldRequest, WorldStats } from "./lib/digest-world-server.ts";
+import { startCommand, startScriptNodeFlags } from "./lib/start-flags.ts";
 
 export interface DigestScaleOptions {
   tickers?: number;
@@ -55,23 +56,9 @@ export interface Row {
 
 const WORLD_SERVER = fileURLToPath(new URL("./lib/digest-world-server.ts", import.meta.url));
 const WORKER = fileURLToPath(new URL("./lib/digest-scale-worker.ts", import.meta.url));
-const PACKAGE_JSON = fileURLToPath(new URL("../package.json", import.meta.url));
 /** Discord's global limit is 50 requests/s; the planned pacer keeps a margin. */
 const DISCORD_GLOBAL_PER_S = 50;
 const PACER_PER_S = 45;
-
-/** The node flags of `npm start` (`node --flag … src/main.ts`): the options before the script. */
-export function startScriptNodeFlags(packageJsonText: string): string[] {
-  const start = (JSON.parse(packageJsonText) as { scripts?: Record<string, string> }).scripts?.start ?? "";
-  const words = start.trim().split(/\s+/);
-  if (words[0] !== "node") throw new Error(`package.json's start script does not run node: "${start}"`);
-  const flags: string[] = [];
-  for (const word of words.slice(1)) {
-    if (!word.startsWith("-")) break;
-    flags.push(word);
-  }
-  return flags;
-}
 
 /**
  * Send times (µs) from a token bucket of capacity 1 refilled at `perSecond` (evenly spaced sends),
@@ -129,11 +116,11 @@ export async function runDigestScaleBench(options: DigestScaleOptions = {}): Pro
   const perChannel = Math.min(options.tickersPerChannel ?? 5, tickerCount);
   const seed = options.seed ?? 42;
   const nowMs = Date.now();
-  const nodeFlags = [...(options.nodeFlags ?? startScriptNodeFlags(readFileSync(PACKAGE_JSON, "utf8"))), ...(options.extraNodeFlags ?? [])];
+  const nodeFlags = [...(options.nodeFlags ?? startScriptNodeFlags()), ...(options.extraNodeFlags ?? [])];
 
   const worldRequest: WorldRequest = { tickerCount, storiesPerTicker, outlets: options.outlets ?? 8, nowMs, seed };
   const world = spawn(process.execPath, [WORLD_SERVER, JSON.stringify(worldRequest)], { stdio: ["pipe", "pipe", "inherit"] });
-  const worker = spawn(process.execPath, [...nodeFlags, WORKER], { stdio: ["pipe", "pipe", "inherit"] });
+  const worker = spawn(process.execPath, [...nodeFlags, WORKER], { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...startCommand().env } });
   const nextFromWorld = jsonLines(world, "world server");
   const nextFromWorker = jsonLines(worker, "digest process");
   const dir = mkdtempSync(join(tmpdir(), "mb-digest-bench-"));

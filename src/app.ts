@@ -37,7 +37,7 @@ export interface App {
   digestBuilder: DigestBuilder;
   /** Prices and chart bars; absent with MARKET_DATA_URL=off. */
   market?: MarketData;
-  /** PNG price charts (the canvas library loads on the first chart). */
+  /** PNG price charts. */
   charts: ChartRenderer;
   close(): Promise<void>;
 }

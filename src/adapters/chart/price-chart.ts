@@ -1,12 +1,12 @@
 import { fileURLToPath } from "node:url";
-import type { SKRSContext2D } from "@napi-rs/canvas";
+import { createCanvas, GlobalFonts, type SKRSContext2D } from "@napi-rs/canvas";
 import { DAY_CHART_MAX_TICKERS, type ChartRange, type ChartRenderer, type PriceBar, type Quote } from "../../core/market.ts";
 import { formatPct, formatPrice, MARKET_STATE_LABEL, priceDigits } from "../../core/price-format.ts";
 
 /**
  * Price charts as PNG, drawn with @napi-rs/canvas (Skia; its native part ships as a prebuilt
  * binary inside an npm package per platform) and the DejaVu Sans font shipped in assets/fonts,
- * so a server without any fonts still draws text. The canvas module loads on the first chart.
+ * so a server without any fonts still draws text.
  */
 
 export const FONT_PATH = fileURLToPath(new URL("../../../assets/fonts/DejaVuSans.ttf", import.meta.url));
@@ -27,23 +27,13 @@ const COLORS = {
   flat: "#0969da",
 } as const;
 
-type CanvasModule = typeof import("@napi-rs/canvas");
-let canvasModule: Promise<CanvasModule> | undefined;
-
-function loadCanvas(): Promise<CanvasModule> {
-  canvasModule ??= import("@napi-rs/canvas").then((mod) => {
-    if (!mod.GlobalFonts.has(FAMILY) && mod.GlobalFonts.registerFromPath(FONT_PATH, FAMILY) === null) {
-      throw new Error(`could not load the chart font ${FONT_PATH}`);
-    }
-    return mod;
-  });
-  return canvasModule;
-}
-
+/** The chart renderer, its font registered now: a server without fonts still draws text. */
 export function createChartRenderer(): ChartRenderer {
+  if (!GlobalFonts.has(FAMILY) && GlobalFonts.registerFromPath(FONT_PATH, FAMILY) === null) {
+    throw new Error(`could not load the chart font ${FONT_PATH}`);
+  }
   return {
     async renderQuote(quote, options = {}) {
-      const { createCanvas } = await loadCanvas();
       const width = Math.max(600, options.width ?? QUOTE_CHART_SIZE.width);
       const height = Math.max(300, options.height ?? QUOTE_CHART_SIZE.height);
       const canvas = createCanvas(width, height);
@@ -52,7 +42,6 @@ export function createChartRenderer(): ChartRenderer {
       return canvas.encode("png");
     },
     async renderDay(quotes, options = {}) {
-      const { createCanvas } = await loadCanvas();
       const shown = quotes.slice(0, DAY_CHART_MAX_TICKERS);
       const columns = Math.min(DAY_COLUMNS, Math.max(1, shown.length));
       const rows = Math.max(1, Math.ceil(shown.length / columns));

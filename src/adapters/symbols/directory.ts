@@ -16,7 +16,7 @@ import { addSymbolCsv } from "./symbol-csv.ts";
 
 export type { SymbolRow } from "./listings.ts";
 export { parseSymbolCsv } from "./symbol-csv.ts";
-export { foldText, nameKeyTokens } from "./names.ts";
+export { nameKeyTokens } from "./names.ts";
 
 const SHIPPED_DIR = resolve(import.meta.dirname, "../../../assets/symbols");
 const DATA_FILES = ["symbols.csv", "adr-supplement.csv"];

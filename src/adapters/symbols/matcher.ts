@@ -7,7 +7,8 @@ import { MARKET_INDEX_PATTERN } from "../../core/price-moves.ts";
 import { BRAND_ALIASES } from "./brands.ts";
 import { COMMON_WORDS } from "./common-words.ts";
 import { membersOf, type Listings } from "./listings.ts";
-import { foldText, isAscii } from "./names.ts";
+import { foldForMatching } from "../../core/fold.ts";
+import { isAscii } from "./names.ts";
 import { PROMINENT_SYMBOLS } from "./prominent.ts";
 
 /** Listings preferred among equals (the liquid share class). */
@@ -100,7 +101,7 @@ class KeyIndex {
     for (const [brand, symbol] of BRAND_ALIASES) {
       const i = listings.bySymbol.get(symbol.toUpperCase());
       if (i === undefined) continue;
-      const tokens = foldText(brand).split(/[^a-z0-9]+/).filter(Boolean);
+      const tokens = foldForMatching(brand).split(/[^a-z0-9]+/).filter(Boolean);
       this.#add(listings, tokens.join(" "), tokens, listings.group[i] ?? i, brand, true, listings.cluster[i]);
     }
   }
@@ -310,7 +311,7 @@ function compareRanks(a: readonly number[], b: readonly number[]): number {
 function tokenize(text: string): TextToken[] {
   const tokens: TextToken[] = [];
   for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    tokens.push({ raw: m[0], folded: foldText(m[0]), start: m.index, end: m.index + m[0].length });
+    tokens.push({ raw: m[0], folded: foldForMatching(m[0]), start: m.index, end: m.index + m[0].length });
   }
   return tokens;
 }
@@ -324,7 +325,7 @@ function blockedByIndices(text: string): (offset: number) => boolean {
 function surfaceOf(original: string, single: string): string {
   // ASCII letters and digits are all of ASCII's \p{L}\p{N}, and folding ASCII is lower-casing.
   if (isAscii(original)) return original.split(/[^A-Za-z0-9]+/).find((w) => w.toLowerCase() === single) ?? single;
-  return original.split(/[^\p{L}\p{N}]+/u).find((w) => foldText(w) === single) ?? single;
+  return original.split(/[^\p{L}\p{N}]+/u).find((w) => foldForMatching(w) === single) ?? single;
 }
 
 /** The longest name key starting at token `start`, walking the key map like a trie. */

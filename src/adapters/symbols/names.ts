@@ -8,9 +8,6 @@ export function isAscii(s: string): boolean {
   return !NON_ASCII.test(s);
 }
 
-/** Lower case, German umlauts transliterated (ö → oe), other accents removed. */
-export const foldText = foldForMatching;
-
 const LEGAL_TAIL = new Set([
   "inc", "incorporated", "corp", "corporation", "co", "cos", "company", "ltd", "limited", "plc", "ag", "se", "sa",
   "nv", "bv", "gmbh", "kgaa", "kg", "spa", "sarl", "ab", "publ", "asa", "as", "oyj", "oy", "holding", "holdings",
@@ -30,7 +27,7 @@ export function nameKeyTokens(name: string): string[] {
     .replace(/\bA\/S\b/gi, "AS")
     .replace(/\s*\/[A-Za-z .]*\/?\s*$/, " ")
     .replace(/\.com\b/gi, " ");
-  const tokens = foldText(cleaned).split(/[^a-z0-9]+/).filter(Boolean);
+  const tokens = foldForMatching(cleaned).split(/[^a-z0-9]+/).filter(Boolean);
   while (tokens.length > 1 && tokens[0] === "the") tokens.shift();
   let changed = true;
   while (changed && tokens.length > 1) {

@@ -4,7 +4,7 @@
  * arrays.
  */
 import { memberTable, membersOf, type Listings, type MemberTable } from "./listings.ts";
-import { foldText } from "./names.ts";
+import { foldForMatching } from "../../core/fold.ts";
 
 export type Search = (query: string, limit: number) => number[];
 
@@ -55,7 +55,7 @@ export function createSearch(listings: Listings, indexes: SearchIndexes): Search
       if (out.length >= limit) return out;
     }
     // 2. Name prefix.
-    const folded = foldText(q).replace(/[^a-z0-9]+/g, " ").trim();
+    const folded = foldForMatching(q).replace(/[^a-z0-9]+/g, " ").trim();
     if (folded) {
       const nameHits = prefixRange(nameTexts.length, (p) => nameTexts[p] ?? "", folded, 2000).map((p) => nameOwners[p] ?? 0);
       const exactKey = (i: number) => (listings.keys[i] === folded ? 0 : 1);
@@ -99,7 +99,7 @@ export function buildPrefixIndex(listings: Listings): PrefixIndex {
   const texts: string[] = [];
   const owners: number[] = [];
   for (let i = 0; i < n; i += 1) {
-    const full = foldText(listings.name(i)).replace(/[^a-z0-9]+/g, " ").trim();
+    const full = foldForMatching(listings.name(i)).replace(/[^a-z0-9]+/g, " ").trim();
     texts.push(full);
     owners.push(i);
     const key = listings.keys[i] ?? "";
@@ -182,7 +182,7 @@ export function buildFuzzyIndex(listings: Listings): FuzzyIndex {
   const keys: string[] = [];
   const keyOf = new Int32Array(listings.count);
   for (let i = 0; i < listings.count; i += 1) {
-    const key = listings.keys[i] || foldText(listings.name(i));
+    const key = listings.keys[i] || foldForMatching(listings.name(i));
     let k = keyNumbers.get(key);
     if (k === undefined) {
       k = keys.length;
