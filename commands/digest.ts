@@ -1,8 +1,6 @@
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
-  ApplicationIntegrationType,
-  InteractionContextType,
   MessageFlags,
   PermissionFlagsBits,
   RESTJSONErrorCodes,
@@ -16,24 +14,29 @@ import { canonicalTimeZone, formatHHMM, latestSlotAtOrBefore, nextSlotAfter, par
 import type { DigestSchedule } from "../src/core/store.ts";
 import type { ChatInputCommand, CommandContext, CommandServices } from "../src/discord/command.ts";
 import { ChannelUnavailableError, createDigestPublisher } from "../src/discord/publisher.ts";
-import { channelDigestLanguage, createPostCooldown } from "../src/discord/digest-language.ts";
+import { channelDigestLanguage } from "../src/discord/digest-language.ts";
 import { translator } from "../src/discord/i18n.ts";
 import { LANGUAGE_CHOICES } from "../src/discord/locale.ts";
 import { withDayCharts } from "../src/discord/digest-charts.ts";
 import { renderDigest, type DigestMessage } from "../src/discord/render-digest.ts";
 import { replyPrivately } from "../src/discord/reply.ts";
 import { timeZoneSuggestions } from "../src/discord/time-zone-choices.ts";
-import { formatSchedule, guildChannelOf, requireManageChannels, resumeIfPaused } from "./shared.ts";
+import {
+  formatSchedule,
+  guildChannelOf,
+  IN_SERVERS,
+  requireManageChannels,
+  resumeIfPaused,
+} from "./shared.ts";
 
-type DigestServices = Pick<CommandServices, "store" | "digestBuilder" | "limits" | "digestNowCooldownS" | "market" | "charts">;
+type DigestServices = Pick<CommandServices, "store" | "digestBuilder" | "limits" | "market" | "charts">;
 type DigestContext = CommandContext<DigestServices>;
 
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: "digest",
   description: "This channel's daily market digest",
-  contexts: [InteractionContextType.Guild],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
+  ...IN_SERVERS,
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,
@@ -181,7 +184,7 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestCont
     beforeNewLlmCall: ctx.limits.digestHookFor(guildId),
   });
   const messages = renderDigest(digest, { heading: translator(language).t("digest.heading.now"), language });
-  const cooledAt = mayPost ? publicPosts.take(channelId, ctx.digestNowCooldownS * 1000) : undefined;
+  const cooledAt = mayPost ? ctx.limits.takePublicDigestPost(channelId) : undefined;
   if (!mayPost || cooledAt !== undefined) {
     ctx.addLogFields({ private: true, cooldown: cooledAt !== undefined, tickers: digest.tickers.length });
     const why = mayPost ? tr.t("reply.digestCooldown", { when: `<t:${Math.floor((cooledAt ?? 0) / 1000)}:R>` }) : tr.t("reply.digestPrivate");
@@ -207,8 +210,6 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestCont
   const resumed = await resumeIfPaused(ctx, channel);
   await replyPrivately(interaction, [tr.t("reply.digestPosted", { tickers: tr.t("digest.tickers", { count }) }), ...(resumed ? [resumed] : [])].join("\n"));
 }
-
-const publicPosts = createPostCooldown();
 
 /** The digest as the (ephemeral) interaction reply, further messages as private follow-ups. */
 async function answerPrivately(interaction: ChatInputCommandInteraction, note: string, messages: readonly DigestMessage[]): Promise<void> {

@@ -1,8 +1,6 @@
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
-  ApplicationIntegrationType,
-  InteractionContextType,
   type ChatInputCommandInteraction,
 } from "discord.js";
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
@@ -10,7 +8,12 @@ import { CHART_RANGES, isChartRange, quoteForUser, type ChartRange } from "../sr
 import { quoteSymbol } from "../src/core/quote-symbol.ts";
 import type { ChatInputCommand, CommandContext, CommandServices } from "../src/discord/command.ts";
 import { CHART_FILENAME, renderQuoteEmbed } from "../src/discord/render-quote.ts";
-import { symbolChoices } from "./shared.ts";
+import {
+  IN_SERVERS,
+  privateOption,
+  symbolChoices,
+  TICKER_OPTION,
+} from "./shared.ts";
 
 type QuoteServices = Pick<CommandServices, "symbols" | "market" | "charts">;
 type QuoteContext = CommandContext<QuoteServices>;
@@ -19,28 +22,16 @@ const data = {
   type: ApplicationCommandType.ChatInput,
   name: "quote",
   description: "A ticker's price, day change and chart",
-  contexts: [InteractionContextType.Guild],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
+  ...IN_SERVERS,
   options: [
-    {
-      type: ApplicationCommandOptionType.String,
-      name: "ticker",
-      description: "Symbol or company, e.g. BABA, 9988.HK, SAP.DE",
-      required: true,
-      autocomplete: true,
-      max_length: 100,
-    },
+    TICKER_OPTION,
     {
       type: ApplicationCommandOptionType.String,
       name: "range",
       description: "Chart range (default: 1d, today)",
       choices: CHART_RANGES.map((range) => ({ name: range, value: range })),
     },
-    {
-      type: ApplicationCommandOptionType.Boolean,
-      name: "private",
-      description: "Only you see the quote",
-    },
+    privateOption("Only you see the quote"),
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 

@@ -1,7 +1,11 @@
 /** Helpers several commands use; a command never imports another command. */
 import type { AutocompleteInteraction, ChatInputCommandInteraction, MessageContextMenuCommandInteraction } from "discord.js";
-import { PermissionFlagsBits } from "discord.js";
-import type { APIApplicationCommandOptionChoice } from "discord-api-types/v10";
+import { ApplicationCommandOptionType, ApplicationIntegrationType, InteractionContextType, PermissionFlagsBits } from "discord.js";
+import type {
+  APIApplicationCommandBasicOption,
+  APIApplicationCommandOptionChoice,
+  RESTPostAPIApplicationCommandsJSONBody,
+} from "discord-api-types/v10";
 import { canonicalizeUrl } from "../src/core/canonical-url.ts";
 import { UserFacingError } from "../src/core/errors.ts";
 import { tickerText } from "../src/core/quote-symbol.ts";
@@ -10,6 +14,27 @@ import type { ChannelState, DigestSchedule } from "../src/core/store.ts";
 import type { CommandContext, CommandServices } from "../src/discord/command.ts";
 import { escapeMarkdown } from "../src/discord/escape.ts";
 import { renderBriefEmbeds } from "../src/discord/render-brief.ts";
+
+/** Every command is used in the servers that installed the bot. */
+export const IN_SERVERS: Pick<RESTPostAPIApplicationCommandsJSONBody, "contexts" | "integration_types"> = {
+  contexts: [InteractionContextType.Guild],
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+};
+
+/** The `ticker` option of /watch add and /quote: a symbol or a company, with autocomplete. */
+export const TICKER_OPTION = {
+  type: ApplicationCommandOptionType.String,
+  name: "ticker",
+  description: "Symbol or company, e.g. BABA, 9988.HK, SAP.DE",
+  required: true,
+  autocomplete: true,
+  max_length: 100,
+} as const satisfies APIApplicationCommandBasicOption;
+
+/** The `private` option of the commands that answer in the channel unless asked not to. */
+export function privateOption(description: string) {
+  return { type: ApplicationCommandOptionType.Boolean, name: "private", description } as const satisfies APIApplicationCommandBasicOption;
+}
 
 export const MANAGE_CHANNELS_REQUIRED = "You need the Manage Channels permission to change this channel's watchlist.";
 export const AUTOCOMPLETE_MAX = 25;

@@ -1,20 +1,21 @@
 import {
   ApplicationCommandType,
-  ApplicationIntegrationType,
-  InteractionContextType,
   type MessageContextMenuCommandInteraction,
 } from "discord.js";
 import type { RESTPostAPIContextMenuApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { UserFacingError } from "../src/core/errors.ts";
 import { resolveBriefLanguage } from "../src/discord/locale.ts";
 import type { CommandContext, MessageCommand } from "../src/discord/command.ts";
-import { replyWithBrief, type BriefServices } from "./shared.ts";
+import {
+  type BriefServices,
+  IN_SERVERS,
+  replyWithBrief,
+} from "./shared.ts";
 
 const data = {
   type: ApplicationCommandType.Message,
   name: "Summarize link",
-  contexts: [InteractionContextType.Guild],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
+  ...IN_SERVERS,
 } as const satisfies RESTPostAPIContextMenuApplicationCommandsJSONBody;
 
 const LINK = /https?:\/\/[^\s<>]+/gi;

@@ -1,21 +1,23 @@
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
-  ApplicationIntegrationType,
-  InteractionContextType,
   type ChatInputCommandInteraction,
 } from "discord.js";
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { LANGUAGE_CHOICES, resolveBriefLanguage } from "../src/discord/locale.ts";
 import type { ChatInputCommand, CommandContext } from "../src/discord/command.ts";
-import { replyWithBrief, type BriefServices } from "./shared.ts";
+import {
+  type BriefServices,
+  IN_SERVERS,
+  privateOption,
+  replyWithBrief,
+} from "./shared.ts";
 
 const data = {
   type: ApplicationCommandType.ChatInput,
   name: "summarize",
   description: "Summarize a market-news article into a short brief",
-  contexts: [InteractionContextType.Guild],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
+  ...IN_SERVERS,
   options: [
     {
       type: ApplicationCommandOptionType.String,
@@ -30,11 +32,7 @@ const data = {
       description: "Language of the brief (default: your Discord language, else English)",
       choices: LANGUAGE_CHOICES,
     },
-    {
-      type: ApplicationCommandOptionType.Boolean,
-      name: "private",
-      description: "Only you see the brief",
-    },
+    privateOption("Only you see the brief"),
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 

@@ -1,8 +1,6 @@
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
-  ApplicationIntegrationType,
-  InteractionContextType,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from "discord.js";
@@ -19,10 +17,12 @@ import {
   formatSchedule,
   formatSlotInstant,
   guildChannelOf,
+  IN_SERVERS,
   requireManageChannels,
   resolveSymbol,
   resumeIfPaused,
   symbolChoices,
+  TICKER_OPTION,
 } from "./shared.ts";
 
 type WatchServices = Pick<CommandServices, "store" | "symbols" | "watchLimit">;
@@ -32,22 +32,14 @@ const data = {
   type: ApplicationCommandType.ChatInput,
   name: "watch",
   description: "Tickers this channel follows in its daily digest",
-  contexts: [InteractionContextType.Guild],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
+  ...IN_SERVERS,
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,
       name: "add",
       description: "Follow a ticker in this channel (needs Manage Channels)",
       options: [
-        {
-          type: ApplicationCommandOptionType.String,
-          name: "ticker",
-          description: "Symbol or company, e.g. BABA, 9988.HK, SAP.DE",
-          required: true,
-          autocomplete: true,
-          max_length: 100,
-        },
+        TICKER_OPTION,
       ],
     },
     {

@@ -100,9 +100,9 @@ export function commandServices(app: App): CommandServices {
     limits: createBriefLimits(store, {
       cooldownS: config.discord.summarizeCooldownS,
       guildDailyBriefs: config.discord.guildDailyBriefs,
+      digestPostCooldownS: config.digest.nowCooldownS,
     }),
     watchLimit: config.digest.watchLimit,
-    digestNowCooldownS: config.digest.nowCooldownS,
     ...(app.market ? { market: app.market } : {}),
     charts: app.charts,
   };

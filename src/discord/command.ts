@@ -29,12 +29,10 @@ export interface CommandServices {
   digestBuilder: DigestBuilder;
   /** Checks a user's link before deferring (the fetcher checks every address again at connect time). */
   links: LinkPolicy;
-  /** Per-user cooldown and per-guild daily budget of new model requests. */
+  /** Per-user cooldown, per-guild daily budget of new model requests, public /digest now cooldown. */
   limits: BriefLimits;
   /** Tickers a channel may follow. */
   watchLimit: number;
-  /** Seconds between two public /digest now posts in one channel. */
-  digestNowCooldownS: number;
   /** Prices and chart bars; absent with MARKET_DATA_URL=off. */
   market?: MarketData;
   charts: ChartRenderer;

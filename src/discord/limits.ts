@@ -6,6 +6,8 @@ export interface LimitsConfig {
   cooldownS: number;
   /** New LLM briefs per guild per UTC day; 0 means no limit. */
   guildDailyBriefs: number;
+  /** Seconds between two public /digest now posts in one channel; 0 disables the cooldown. */
+  digestPostCooldownS: number;
 }
 
 export interface BriefLimits {
@@ -19,6 +21,11 @@ export interface BriefLimits {
    * the per-user cooldown (one digest makes several model requests at once).
    */
   digestHookFor(guildId: string): () => Promise<void>;
+  /**
+   * Takes the channel's public /digest now post: the instant of the previous one when it is still
+   * within the cooldown (the caller answers privately instead), else undefined (and records this one).
+   */
+  takePublicDigestPost(channelId: string): number | undefined;
 }
 
 export function utcDay(ms: number): string {
@@ -36,6 +43,8 @@ const digestBudgetExhausted = (limit: number) =>
 
 export function createBriefLimits(store: Store, config: LimitsConfig, now: () => number = Date.now): BriefLimits {
   const lastNewBrief = new Map<string, number>();
+  const lastPublicDigest = new Map<string, number>();
+  const digestCooldownMs = config.digestPostCooldownS * 1000;
   const cooldownMs = config.cooldownS * 1000;
 
   function prune(at: number): void {
@@ -79,6 +88,14 @@ export function createBriefLimits(store: Store, config: LimitsConfig, now: () =>
     },
     digestHookFor(guildId) {
       return () => spendGuildBudget(guildId, now(), digestBudgetExhausted);
+    },
+    takePublicDigestPost(channelId) {
+      const at = now();
+      const previous = lastPublicDigest.get(channelId);
+      if (previous !== undefined && at - previous < digestCooldownMs) return previous;
+      lastPublicDigest.set(channelId, at);
+      for (const [id, when] of lastPublicDigest) if (at - when >= digestCooldownMs) lastPublicDigest.delete(id);
+      return undefined;
     },
   };
 }
