@@ -67,6 +67,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     },
     extractive,
     store,
+    symbols: () => loadSymbols("text"),
     log: logger,
     ...(llm ? { llm } : {}),
   });
