@@ -71,6 +71,11 @@ export function verifyBrief(brief: Brief, facts: ArticleFacts, symbols?: SymbolD
   };
 }
 
+/** Why a text states something the facts do not (empty when it is supported). `symbols` may be named. */
+export function unsupportedInText(text: string, facts: ArticleFacts, symbols: ReadonlySet<string>): string[] {
+  return new TextChecker(facts, symbols).check(text, "whole").failures;
+}
+
 /** The repair request's problem: exactly what was unsupported, and what the brief needs. */
 export function repairProblem(removed: readonly RemovedItem[]): string {
   const lines = removed.slice(0, 12).map((r) => `- ${r.field}: ${JSON.stringify(r.value.slice(0, 160))} (${r.reason})`);
