@@ -53,9 +53,10 @@ function deBrief(overrides: Partial<Brief> = {}): Brief {
 
 const verifyDe = (brief: Brief) => verifyBrief(brief, articleFacts(DE, symbols), symbols);
 
+const values = (text: string) => figuresIn(text).map((f) => ({ kind: f.kind, values: f.values, currency: f.currency }));
+
 describe("figures as values", () => {
   it("reads both decimal conventions, thousands separators, percent words, scale words and currencies", () => {
-    const values = (text: string) => figuresIn(text).map((f) => ({ kind: f.kind, values: f.values, currency: f.currency }));
     expect(values("3,48 Prozent")).toEqual([{ kind: "percent", values: [3.48], currency: undefined }]);
     expect(values("3.48 pct")).toEqual([{ kind: "percent", values: [3.48], currency: undefined }]);
     expect(values("1.234,5 Euro")[0]).toMatchObject({ kind: "money", values: [1234.5], currency: "EUR" });

@@ -116,7 +116,6 @@ export function fabricate(kind: FabricationKind, article: ArticleSeen, faithful:
       if (!kp) return undefined;
       kp.text = `${kp.text.replace(/[.!?]$/u, "")}, with revenue up ${pct} %.`;
       brief.whyItMatters = `Analysts now see a fair value of $${price}. ${brief.whyItMatters}`;
-      const has = (text: string, v: number) => text.includes(String(v));
       return {
         brief,
         injected: 2,
@@ -235,6 +234,10 @@ function moveFigures(t: Ticker, wrong: string): boolean {
   const w = JSON.parse(wrong ?? "null") as { price: number | null; changePct: number | null } | null;
   if (!w) return false;
   return t.moves.some((m) => (w.price !== null && m.price === w.price) || (w.changePct !== null && m.changePct === w.changePct));
+}
+
+function has(text: string, value: number): boolean {
+  return text.includes(String(value));
 }
 
 function allText(brief: Brief): string[] {

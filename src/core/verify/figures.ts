@@ -30,10 +30,11 @@ const NOT_FIGURES: readonly RegExp[] = [
   /(?<![\p{L}\p{N}])[A-Z][A-Z0-9]*\d[A-Z0-9]*(?:\.[A-Z]{1,3})?(?![\p{L}\p{N}])/gu,
 ];
 
+const blank = (m: string) => " ".repeat(m.length);
+
 /** The text with every non-figure digit run blanked out (offsets kept). */
 export function maskNonFigures(text: string, extra: readonly string[] = []): string {
   let masked = text;
-  const blank = (m: string) => " ".repeat(m.length);
   for (const pattern of NOT_FIGURES) masked = masked.replace(pattern, blank);
   for (const token of extra) {
     if (!/\d/.test(token)) continue;

@@ -2,7 +2,8 @@
  * Tickers and their moves against the article: the symbol must be listed in the offline
  * directory and its company mentioned in the article (name, alias, brand or symbol); every
  * price and change must be an article figure of the right kind, stated for that company (its
- * name or symbol in the same sentence, or in a neighbouring one that names no other company),
+ * name or symbol in the same sentence, or in a neighbouring one when this one speaks of the
+ * share and names no other company or index),
  * and the currency stated or implied there.
  */
 import type { PriceMove, Ticker } from "../brief.ts";
@@ -196,6 +197,8 @@ function statedFor(f: Figure, company: CompanyInArticle, facts: ArticleFacts): b
   const inside = (span: Span) => span.start >= sentence.start && span.end <= sentence.end;
   const others = facts.mentions.some((m) => !company.ids.has(m.id) && inside(m) && !company.spans.some((s) => s.start === m.start));
   if (others || facts.indexSpans.some(inside)) return false;
+  // A neighbour's company owns only a share price or move ("The stock fell 2 %"), not any percentage.
+  if (!SHARE_WORDS.test(sentence.text)) return false;
   return names(facts.sentences[index - 1]) || names(facts.sentences[index + 1]);
 }
 
