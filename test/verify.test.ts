@@ -226,3 +226,20 @@ describe("schema", () => {
     expect(textIsQuote({ text: "A point.", evidence: "Another sentence." })).toBe(false);
   });
 });
+
+describe("digest synthesis", () => {
+  it("drops a bullet whose figure no story states, and driver ids that name no story", async () => {
+    const { verifySynthesis } = await import("../src/core/verify/verify-digest.ts");
+    const stories = [
+      { id: "s1", title: "Alibaba shares jump 3.48 %", url: "https://example.com/a", sources: [], brief: deBrief() },
+      { id: "s2", title: "Alibaba names a new CFO", url: "https://example.com/b", sources: [] },
+    ];
+    const checked = verifySynthesis(
+      { tone: "bullish", bullets: ["Alibaba rose 3.48 % to HK$130.70.", "Revenue climbed 17.31 %.", "A new CFO was named."], driverStoryIds: ["s1", "s9"] },
+      "9988.HK",
+      stories,
+    );
+    expect(checked.synthesis).toEqual({ tone: "bullish", bullets: ["Alibaba rose 3.48 % to HK$130.70.", "A new CFO was named."], driverStoryIds: ["s1"] });
+    expect(checked.removed.map((r) => r.field)).toEqual(["bullets[1]", "driverStoryIds[1]"]);
+  });
+});
