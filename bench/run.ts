@@ -13,6 +13,7 @@ const BENCHES: Record<string, string> = {
   "cluster-quality": "Same-story clustering: pairwise precision and recall on the labelled reports",
   chart: "Price charts: render time and memory",
   "market-data": "Market-data requests: a digest of 1,000 tickers, then 10,000 channels",
+  fabrication: "Fabrication suite: faithful and fabricating model answers, checked by the verifier",
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -54,6 +54,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     extractor: createArticleExtractor(),
     extractive,
     store,
+    symbols,
     log: logger,
     ...(llm ? { llm } : {}),
   });

@@ -58,6 +58,7 @@ function makeBuilder(
     fetcher,
     extractor: createArticleExtractor(),
     extractive: createExtractiveEngine({ symbols }),
+    symbols,
     store,
     ...(llmOptions ? { llm: createOpenAiEngine({ ...llmOptions, maxInputTokens: 4_000 }) } : {}),
   });

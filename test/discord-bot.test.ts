@@ -147,6 +147,7 @@ beforeAll(async () => {
   web = await startTestServer({
     "/article": html(ARTICLE),
     "/article-2": html(ARTICLE),
+    "/article-checked": html(ARTICLE),
     "/a": html(ARTICLE),
     "/b": html(ARTICLE),
     "/c": html(ARTICLE),
@@ -214,7 +215,7 @@ describe("the bot against a local Discord", () => {
     const [embed] = reply.embeds;
     expect(embed?.url).toBe(`${web.url}/article`);
     expect(embed?.title).toBe(ARTICLE_TITLE);
-    expect(embed?.footer?.text).toBe("Engine: LLM (stand-in-model) · Not investment advice");
+    expect(embed?.footer?.text).toBe("Engine: LLM (stand-in-model) · Figures checked against the source · Not investment advice");
     expect(embed?.fields?.find((f) => f.name === "Source")?.value).toContain("Example Markets Daily · English article");
     expect(llm.requests.length - before).toBe(1);
     await emu.waitFor(() => interactionLog(stack, h), 2000, "interaction log line");
@@ -329,6 +330,24 @@ describe("the bot against a local Discord", () => {
     expect(llm.requests.length).toBe(before);
   });
 
+  it("says the figures were checked and how many unsupported items were removed; the invented ones are not posted", async () => {
+    llm.enqueue({
+      kind: "json",
+      value: (request: LlmRequest) => ({
+        ...validBriefFor(request),
+        tickers: [{ symbol: "QZXW", name: "Quazex Holdings", sentiment: "bullish", moves: [{ price: 987.65, currency: "USD", changePct: 17.31 }] }],
+        whyItMatters: "Analysts now see a fair value of $987.65.",
+      }),
+    });
+    const h = emu.dispatchSlashCommand({ name: "summarize", options: { url: `${web.url}/article-checked` } });
+    const reply = await h.waitForReply(withEmbed, 10_000);
+    const [embed] = reply.embeds;
+    expect(embed?.footer?.text).toBe("Engine: LLM (stand-in-model) · Figures checked against the source (2 unsupported items removed) · Not investment advice");
+    const texts = embedTexts(embed as APIEmbed).join("\n");
+    expect(texts).not.toContain("QZXW");
+    expect(texts).not.toContain("987.65");
+  });
+
   it("posts a brief of a hostile article that pings nobody and links nothing but the source", async () => {
     // The model repeats the article's tricks too (evidence stays verbatim, so it passes grounding).
     llm.enqueue({
@@ -429,7 +448,7 @@ describe("a model that never answers", () => {
     expect(h.rejectedCallbacks).toEqual([]);
     const [embed] = reply.embeds;
     expect(embed?.url).toBe(`${web.url}/article`);
-    expect(embed?.footer?.text).toBe("Extractive summary (no LLM) · Not investment advice");
+    expect(embed?.footer?.text).toBe("Extractive summary (no LLM) · Figures checked against the source · Not investment advice");
     expect(embed?.fields?.find((f) => f.name === "Note")?.value).toContain("The model could not produce a brief");
     expect(llm.requests.length).toBeGreaterThanOrEqual(1);
     expect(llm.requests.length).toBeLessThanOrEqual(3);

@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     fetcher,
     extractor: createArticleExtractor(),
     extractive: createExtractiveEngine({ symbols: directory }),
+    symbols: directory,
     llm: createOpenAiEngine({ ...llmOptions, maxInputTokens: 6_000 }),
     store,
   });

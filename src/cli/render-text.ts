@@ -1,5 +1,6 @@
 import type { Article } from "../core/article.ts";
 import type { BriefResult, PriceMove } from "../core/brief.ts";
+import { textIsQuote } from "../core/verify/verify-brief.ts";
 
 export function formatMove(move: PriceMove): string {
   const parts: string[] = [];
@@ -16,7 +17,8 @@ export function renderBriefText(result: BriefResult): string {
   if (source.url) lines.push(`        ${source.url}`);
   lines.push("", "Key points:");
   brief.keyPoints.forEach((kp, i) => {
-    lines.push(`  ${i + 1}. ${kp.text}`, `     "${kp.evidence}"`);
+    if (textIsQuote(kp)) lines.push(`  ${i + 1}. "${kp.evidence}"`);
+    else lines.push(`  ${i + 1}. ${kp.text}`, `     "${kp.evidence}"`);
   });
   if (brief.tickers.length > 0) {
     lines.push("", "Tickers:");
@@ -28,6 +30,11 @@ export function renderBriefText(result: BriefResult): string {
   lines.push("", `Why it matters: ${brief.whyItMatters}`, "");
   const engine = result.engine === "llm" ? `LLM (${result.model ?? "model"})` : "extractive (no LLM)";
   lines.push(`Engine: ${engine}${result.cached ? ", cached" : ""}. Not investment advice.`);
+  if (result.verification) {
+    const v = result.verification;
+    lines.push(`Checked against the source: ${v.figures} figures, ${v.tickers} tickers, ${v.quotes} quotes; ${v.removed.length} unsupported item(s) removed.`);
+    for (const r of v.removed) lines.push(`  removed ${r.field}: ${r.value} (${r.reason})`);
+  }
   for (const w of result.warnings) lines.push(`Warning: ${w}`);
   return lines.join("\n");
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ISO_4217_PATTERN } from "./verify/iso-4217.ts";
+import type { Verification } from "./verify/types.ts";
 
 /**
  * The brief: the single source of truth for the LLM's structured output, the CLI's JSON and
@@ -8,15 +10,18 @@ import { z } from "zod";
 export const SentimentSchema = z.enum(["bullish", "neutral", "bearish"]);
 export type Sentiment = z.infer<typeof SentimentSchema>;
 
+/** Yahoo-style exchange symbols: BABA, 9988.HK, SAP.DE, BRK-B. Sentences and names are not symbols. */
+export const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9.-]{0,19}$/;
+
 export const PriceMoveSchema = z.object({
-  price: z.number().nullable().describe("Price the article states, as a plain number (130.7), or null"),
-  currency: z.string().nullable().describe("ISO 4217 code of that price (HKD, USD, EUR), or null"),
-  changePct: z.number().nullable().describe("Percentage change the article states (3.48 or -2.1), or null"),
+  price: z.number().positive().nullable().describe("Share price the article states, as a plain number (130.7), or null"),
+  currency: z.string().regex(ISO_4217_PATTERN).nullable().describe("ISO 4217 code of that price (HKD, USD, EUR), or null"),
+  changePct: z.number().gt(-100).nullable().describe("Percentage change the article states (3.48 or -2.1), or null"),
 });
 export type PriceMove = z.infer<typeof PriceMoveSchema>;
 
 export const TickerSchema = z.object({
-  symbol: z.string().describe("Exchange symbol, Yahoo style (BABA, 9988.HK, SAP.DE)"),
+  symbol: z.string().regex(SYMBOL_PATTERN).describe("Exchange symbol, Yahoo style (BABA, 9988.HK, SAP.DE)"),
   name: z.string().describe("Company name"),
   sentiment: SentimentSchema.describe("Tone of the article toward this company"),
   moves: z.array(PriceMoveSchema).describe("Price moves the article states, most recent first; empty if none"),
@@ -56,4 +61,6 @@ export interface BriefResult {
   promptVersion?: string;
   cached: boolean;
   warnings: string[];
+  /** What the verifier checked against the article and what it removed (absent on briefs cached before it). */
+  verification?: Verification;
 }

@@ -25,6 +25,7 @@ import type {
 import { PRICES_UNAVAILABLE, priceOutcome, type MarketData } from "./market.ts";
 import type { Store } from "./store.ts";
 import type { Summarizer } from "./summarize.ts";
+import { verifySynthesis } from "./verify/verify-digest.ts";
 
 /**
  * The DigestBuilder: per ticker, the items of its feeds newer than `since`, clustered across
@@ -213,7 +214,15 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
       return headlines;
     }
     try {
-      const synthesis = await synthesisFor(entry, stories, run, synthesizer);
+      const written = await synthesisFor(entry, stories, run, synthesizer);
+      const { synthesis, removed } = verifySynthesis(written, entry.symbol, stories);
+      for (const item of removed) {
+        deps.log?.warn({ ...item, symbol: entry.symbol, model: synthesizer.model, promptVersion: synthesizer.promptVersion }, "verifier removed an unsupported digest item");
+      }
+      if (synthesis.bullets.length === 0) {
+        run.warnings.push(`${entry.symbol}: the overview stated figures its stories do not support and was left out; headlines and links only.`);
+        return headlines;
+      }
       return {
         ...headlines,
         tone: synthesis.tone,

@@ -130,7 +130,8 @@ const MENTION = new RegExp(
   "(?<![\\p{L}\\d.,])" +
     `(?:(?<prefix>${PREFIX_CURRENCY})\\s?)?` +
     `(?<number>${NUMBER})` +
-    "(?![\\p{L}\\d])(?![.,]\\d)" +
+    // A scale word may be glued to the number ("$1.2bn", "€5m").
+    "(?!(?!(?:bn|mn|m|k)(?![\\p{L}\\d]))[\\p{L}\\d])(?![.,]\\d)" +
     `(?:\\s?(?<scale>${SCALE})(?![\\p{L}]))?` +
     `(?:\\s?(?<percent>${PERCENT})|\\s?(?<suffix>${SUFFIX_CURRENCY})(?![\\p{L}]))?`,
   "gu",

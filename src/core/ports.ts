@@ -57,6 +57,11 @@ export interface BriefRequest {
   /** ISO 639-1 language the brief must be written in. */
   language: string;
   signal?: AbortSignal;
+  /**
+   * The verifier's verdict on an answer: undefined when it can be posted (after removals), else
+   * what was unsupported, for the engine's one repair request.
+   */
+  check?: (brief: Brief) => string | undefined;
 }
 
 export interface BriefEngine {

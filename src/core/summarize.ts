@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import type { Article } from "./article.ts";
-import type { BriefResult } from "./brief.ts";
-import { groundBrief } from "./grounding.ts";
-import type { ArticleExtractor, BriefEngine, EngineOutput, PageFetcher, TokenUsage } from "./ports.ts";
+import type { Brief, BriefResult } from "./brief.ts";
+import type { ArticleExtractor, BriefEngine, BriefRequest, EngineOutput, PageFetcher, SymbolDirectory, TokenUsage } from "./ports.ts";
 import type { BriefCacheKey, Store } from "./store.ts";
+import { articleFacts, type ArticleFacts } from "./verify/article-facts.ts";
+import { repairProblem, verifyBrief, type VerifiedBrief } from "./verify/verify-brief.ts";
 
 export type SummarizeInput =
   | { kind: "url"; url: string; canonicalUrl: string }
@@ -31,8 +32,13 @@ export interface SummarizerDeps {
   extractive: BriefEngine;
   llm?: BriefEngine;
   store: Store;
+  /** The symbol directory the verifier checks tickers against. */
+  symbols: SymbolDirectory;
   log?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
 }
+
+export const UNSUPPORTED_FALLBACK_WARNING =
+  "The model's brief stated figures, tickers or quotes the article does not support, even after one repair; this is an extractive brief, built from the article's own sentences.";
 
 export interface Summarizer {
   summarize(input: SummarizeInput, options: SummarizeOptions): Promise<SummarizeOutcome>;
@@ -71,27 +77,41 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
     }
   }
 
-  async function runEngine(article: Article, options: SummarizeOptions): Promise<EngineOutput> {
+  async function runEngine(article: Article, options: SummarizeOptions, check: (brief: Brief) => string | undefined): Promise<EngineOutput> {
     const request = { article, language: options.language, ...(options.signal ? { signal: options.signal } : {}) };
     if (deps.llm === undefined) return deps.extractive.summarize(request);
     await options.beforeNewLlmBrief?.();
     try {
-      return await deps.llm.summarize(request);
+      return await deps.llm.summarize({ ...request, check });
     } catch (err) {
       if (options.signal?.aborted) throw err;
       const reason = (err as { reason?: string }).reason ?? "error";
       const requests = (err as { requests?: number }).requests ?? 0;
       deps.log?.warn({ err, reason, requests }, "LLM brief failed; using the extractive engine");
-      const fallback = await deps.extractive.summarize(request);
-      return {
-        ...fallback,
-        requests,
-        warnings: [
-          `The model could not produce a brief (${reason}); this is an extractive brief, built from the article's own sentences.`,
-          ...fallback.warnings,
-        ],
-      };
+      return extractiveFallback(request, requests, reason === "unsupported" ? UNSUPPORTED_FALLBACK_WARNING : undefined, reason);
     }
+  }
+
+  async function extractiveFallback(request: BriefRequest, requests: number, warning: string | undefined, reason: string): Promise<EngineOutput> {
+    const fallback = await deps.extractive.summarize(request);
+    return {
+      ...fallback,
+      requests,
+      warnings: [
+        warning ?? `The model could not produce a brief (${reason}); this is an extractive brief, built from the article's own sentences.`,
+        ...fallback.warnings,
+      ],
+    };
+  }
+
+  /** Checks a brief against the article; logs what an engine's answer lost, with model and prompt version. */
+  function verify(brief: Brief, facts: ArticleFacts, symbols: SymbolDirectory | undefined, engine: BriefEngine, source: string, final: boolean): VerifiedBrief {
+    const verified = verifyBrief(brief, facts, symbols);
+    const stage = final ? "verifier removed an unsupported item" : "verifier rejected an answer item";
+    for (const item of verified.verification.removed) {
+      deps.log?.warn({ ...item, engine: engine.name, model: engine.model, promptVersion: engine.promptVersion, source }, stage);
+    }
+    return verified;
   }
 
   async function summarizeUncoalesced(input: SummarizeInput, key: BriefCacheKey, options: SummarizeOptions): Promise<SummarizeOutcome> {
@@ -100,14 +120,22 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
     const cached = await deps.store.getBrief(key);
     if (cached) return { result: { ...cached.result, cached: true }, llmRequests: 0 };
 
-    const output = await runEngine(article, options);
-    const grounded = groundBrief(output.brief, article.text);
-    const warnings = [...output.warnings];
-    if (grounded.ungrounded > 0) {
-      warnings.push(
-        `${grounded.ungrounded} key point(s) quote text that is not in the article${grounded.brief.keyPoints.length < output.brief.keyPoints.length ? " and were left out" : ""}.`,
-      );
+    const { symbols } = deps;
+    const facts = articleFacts(article, symbols);
+    const llm = deps.llm;
+    const check = (brief: Brief): string | undefined => {
+      const verified = llm ? verify(brief, facts, symbols, llm, key.source, false) : verifyBrief(brief, facts, symbols);
+      return verified.usable ? undefined : repairProblem(verified.verification.removed);
+    };
+    let output = await runEngine(article, options, check);
+    let verified = verify(output.brief, facts, symbols, output.engine === "llm" ? primary : deps.extractive, key.source, true);
+    if (!verified.usable && output.engine === "llm") {
+      // An engine that did not repair (or could not): the extractive brief, labelled.
+      const request = { article, language: options.language, ...(options.signal ? { signal: options.signal } : {}) };
+      output = await extractiveFallback(request, output.requests, UNSUPPORTED_FALLBACK_WARNING, "unsupported");
+      verified = verify(output.brief, facts, symbols, deps.extractive, key.source, true);
     }
+    const warnings = [...output.warnings];
     const built: BriefResult = {
       source: {
         ...(input.kind === "url" ? { url: input.canonicalUrl } : article.url ? { url: article.url } : {}),
@@ -116,13 +144,14 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
         language: article.language,
         ...(article.publishedAt ? { publishedAt: article.publishedAt } : {}),
       },
-      brief: grounded.brief,
+      brief: verified.brief,
       language: options.language,
       engine: output.engine,
       ...(output.engine === "llm" && output.model ? { model: output.model } : {}),
       promptVersion: output.engine === "llm" ? primary.promptVersion : deps.extractive.promptVersion,
       cached: false,
       warnings,
+      verification: verified.verification,
     };
     // A copy that shares no string with the page: an extractive brief quotes the article and
     // its metadata comes from the page, and V8 keeps a whole page alive behind any slice of it

@@ -90,11 +90,15 @@ function joinWithin(tokens: string[], max: number): string {
   if (total <= max) return tokens.join("");
   const ellipsis = "…";
   let out = "";
+  let lastSpace = -1;
   for (const t of tokens) {
     if (out.length + t.length > max - ellipsis.length) break;
+    if (t === " ") lastSpace = out.length;
     out += t;
   }
-  return `${out.trimEnd()}${ellipsis}`;
+  // Cut between words when a word boundary is not too far back.
+  if (lastSpace >= out.length * 0.6) out = out.slice(0, lastSpace);
+  return `${out.trimEnd().replace(/[,;:]$/u, "")}${ellipsis}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { APIEmbed, APIEmbedField } from "discord-api-types/v10";
 import type { BriefResult, PriceMove, Sentiment, Ticker } from "../core/brief.ts";
+import { textIsQuote } from "../core/verify/verify-brief.ts";
 import { escapeMarkdown, plainText } from "./escape.ts";
 
 /** Discord's embed limits (UTF-16 length is used, which never undercounts Discord's characters). */
@@ -97,6 +98,8 @@ function renderKeyPoints(result: BriefResult): string {
   const evidenceMax = perPoint - textMax;
   return points
     .map((kp, i) => {
+      // An extractive key point is its own quote: the sentence once, quoted.
+      if (textIsQuote(kp)) return `**${i + 1}.** _“${escapeMarkdown(kp.evidence, perPoint)}”_`;
       const text = escapeMarkdown(kp.text, textMax);
       const evidence = escapeMarkdown(kp.evidence, evidenceMax);
       return `**${i + 1}.** ${text}${evidence ? `\n> _“${evidence}”_` : ""}`;
@@ -147,7 +150,15 @@ function renderNote(warnings: readonly string[]): string | undefined {
 function footerText(result: BriefResult): string {
   const engine =
     result.engine === "llm" ? `Engine: LLM (${plainText(result.model ?? "model", BUDGET.model)})` : "Extractive summary (no LLM)";
-  return `${engine} · Not investment advice`;
+  return `${engine}${checkedNote(result)} · Not investment advice`;
+}
+
+/** "Figures checked against the source", and how many unsupported items were removed. */
+export function checkedNote(result: BriefResult): string {
+  const verification = result.verification;
+  if (verification === undefined) return "";
+  const removed = verification.removed.length;
+  return ` · Figures checked against the source${removed > 0 ? ` (${removed} unsupported item${removed === 1 ? "" : "s"} removed)` : ""}`;
 }
 
 function validTimestamp(value: string | undefined): string | undefined {

@@ -453,12 +453,17 @@ export function articleTextOf(request: RecordedRequest): string {
 export function validBriefFor(source: RecordedRequest | string): Brief {
   const article = typeof source === "string" ? source : articleTextOf(source);
   const title = typeof source === "string" ? undefined : /^title: (.+)$/m.exec(userText(source))?.[1];
-  const sentences = (article.match(/[^.!?\n]+[.!?]?/g) ?? []).map((s) => s.trim()).filter((s) => s.length > 0);
+  const sentences = (article.match(/(?:[^.!?\n]|\.(?=\d))+[.!?]?/g) ?? []).map((s) => s.trim()).filter((s) => s.length > 0);
   const evidenceFor = (i: number) => sentences[i] ?? sentences[0] ?? article.slice(0, 80);
   return {
     headline: title && title !== "unknown" ? title : (sentences[0] ?? "Stand-in brief").slice(0, 100),
-    keyPoints: [0, 1, 2].map((i) => ({ text: `Point ${i + 1}: ${evidenceFor(i).slice(0, 120)}`, evidence: evidenceFor(i) })),
+    // Ordinals in words: a digit the article does not state would be a fabricated figure.
+    keyPoints: [0, 1, 2].map((i) => ({ text: `Point ${["one", "two", "three"][i]}: ${cutAtWord(evidenceFor(i), 120)}`, evidence: evidenceFor(i) })),
     tickers: [],
     whyItMatters: "Stand-in brief written by the local test server.",
   };
+}
+
+function cutAtWord(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max).replace(/\s+\S*$/u, "");
 }

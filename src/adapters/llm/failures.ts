@@ -6,7 +6,7 @@ export type AttemptFailure =
   /** Worth another request after a pause (429, 5xx, connection problems, timeouts). */
   | { kind: "transient"; reason: "timeout" | "rate_limited" | "server_error" | "unreachable"; message: string; retryAfterMs?: number; status?: number }
   /** The model answered but the answer is unusable: worth one repair request. */
-  | { kind: "output"; reason: "truncated" | "invalid_output"; problem: string }
+  | { kind: "output"; reason: "truncated" | "invalid_output" | "unsupported"; problem: string }
   /** Asking again cannot help (refusal, content filter, 401, 404, quota). */
   | { kind: "fatal"; reason: LlmFailureReason; message: string; status?: number };
 

@@ -2,6 +2,7 @@ export type LlmFailureReason =
   | "refusal"
   | "truncated"
   | "invalid_output"
+  | "unsupported"
   | "timeout"
   | "rate_limited"
   | "server_error"

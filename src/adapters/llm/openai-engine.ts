@@ -45,6 +45,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): BriefEngine {
       messages: built.messages,
       ...followUps,
       task: "brief",
+      ...(request.check ? { accept: request.check } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });

@@ -44,6 +44,8 @@ export interface StructuredRequest<T> {
   logger?: Logger;
   /** Names the task in logs and messages ("brief", "ticker synthesis"). */
   task: string;
+  /** A check of a schema-valid answer: a problem makes it unusable (one repair request names it). */
+  accept?: (value: T) => string | undefined;
 }
 
 /** The follow-ups of a prompt file: its "repair" section (with {{problem}}) and its "truncated" section. */
@@ -89,8 +91,9 @@ export async function requestStructured<T>(request: StructuredRequest<T>): Promi
         usage.completionTokens += completion.usage?.completion_tokens ?? 0;
         invalidOutput = completion.choices[0]?.message?.content ?? undefined;
         const judged = judgeCompletion(completion, request.schema, task);
-        if (judged.ok) return { value: judged.value, model: completion.model || model, requests, usage };
-        failure = judged.failure;
+        const problem = judged.ok ? request.accept?.(judged.value) : undefined;
+        if (judged.ok && problem === undefined) return { value: judged.value, model: completion.model || model, requests, usage };
+        failure = judged.ok ? { kind: "output", reason: "unsupported", problem: problem ?? "" } : judged.failure;
       } else {
         failure = { kind: "fatal", reason: "server_error", message: "The LLM server answered with something that is not a chat completion. Check OPENAI_BASE_URL." };
       }
