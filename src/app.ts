@@ -7,6 +7,7 @@ import { openSymbolDirectory, type SymbolUse } from "./adapters/symbols/director
 import { createExtractiveEngine } from "./core/extractive/engine.ts";
 import { createDigestBuilder, type FeedSource, type TickerSynthesizer } from "./core/digest-builder.ts";
 import type { DigestBuilder } from "./core/digest.ts";
+import { noMetrics, type Metrics } from "./core/metrics.ts";
 import type { ArticleExtractor, BriefEngine, PageFetcher, SymbolDirectory } from "./core/ports.ts";
 import { loadPrompt } from "./core/prompt.ts";
 import type { Store } from "./core/store.ts";
@@ -26,6 +27,8 @@ import { importGradually } from "./gradual-import.ts";
 export interface App {
   config: Config;
   logger: Logger;
+  /** What the bot counts (Prometheus when HTTP_PORT is set; otherwise nothing). */
+  metrics: Metrics;
   store: Store;
   fetcher: PageFetcher;
   /** The article extractor, loaded on the first call (the summarizer calls it for you). */
@@ -39,10 +42,13 @@ export interface App {
   llm?: BriefEngine;
   summarizer: Summarizer;
   digestBuilder: DigestBuilder;
+  /** The news feeds read for a ticker (empty for a symbol the directory does not know). */
+  feedUrlsFor(symbol: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+export async function createApp(config: Config, logger: Logger, options: { metrics?: Metrics } = {}): Promise<App> {
+  const metrics = options.metrics ?? noMetrics;
   const store = await openStore(config.database, { logger });
   const fetcher = createPageFetcher({ ...config.fetch, logger });
   const symbolSource = openSymbolDirectory(config.symbolsPath);
@@ -50,7 +56,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const symbols = symbolSource.directory;
   const extractive = withSymbols(createExtractiveEngine({ symbols }), () => loadSymbols("text"));
   const llmConfig = config.llm;
-  const llm = llmConfig ? lazyLlmEngine({ ...llmConfig, logger }) : undefined;
+  const llm = llmConfig ? lazyLlmEngine({ ...llmConfig, logger, metrics }) : undefined;
 
   // ArticleExtractor is synchronous: the summarizer loads it before every call that may extract.
   const loadExtractor = once(async () => (await import("./adapters/extractor/load.ts")).loadArticleExtractor());
@@ -85,7 +91,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   };
 
   const feedTemplates = config.newsFeeds ?? DEFAULT_FEED_TEMPLATES;
-  const loadFeeds = once(async () => (await import("./adapters/news/feed-fetcher.ts")).createFeedFetcher({ fetcher, store, logger }));
+  const loadFeeds = once(async () => (await import("./adapters/news/feed-fetcher.ts")).createFeedFetcher({ fetcher, store, logger, metrics }));
   const feeds: FeedSource = { fetchFeed: async (url, signal) => (await loadFeeds()).fetchFeed(url, signal) };
   const digestBuilderWithSymbols = createDigestBuilder({
     symbols,
@@ -93,7 +99,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     summarizer,
     feeds,
     feedUrls: (entry) => expandFeedTemplates(feedTemplates, entry),
-    ...(llmConfig ? { synthesizer: lazySynthesizer({ ...llmConfig, logger }) } : {}),
+    ...(llmConfig ? { synthesizer: lazySynthesizer({ ...llmConfig, logger, metrics }) } : {}),
     log: logger,
   });
   const digestBuilder: DigestBuilder = {
@@ -105,6 +111,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   return {
     config,
     logger,
+    metrics,
     store,
     fetcher,
     loadExtractor,
@@ -113,6 +120,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     ...(llm ? { llm } : {}),
     summarizer,
     digestBuilder,
+    async feedUrlsFor(symbol) {
+      const entry = (await loadSymbols()).get(symbol);
+      return entry ? expandFeedTemplates(feedTemplates, entry) : [];
+    },
     close: () => store.close(),
   };
 }
@@ -142,7 +153,7 @@ function withSymbols(engine: BriefEngine, load: () => Promise<unknown>): BriefEn
   };
 }
 
-type LlmOptions = NonNullable<Config["llm"]> & { logger: Logger };
+type LlmOptions = NonNullable<Config["llm"]> & { logger: Logger; metrics: Metrics };
 
 /**
  * An adapter built on the OpenAI SDK: the SDK alone is ~240 modules (~0.15 s of compiling), so

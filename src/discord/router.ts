@@ -145,7 +145,9 @@ export function createRouter(options: RouterOptions): Router {
       deferral = command.deferral();
       if (deferral !== "none") {
         await interaction.deferReply(deferral === "ephemeral" ? { flags: MessageFlags.Ephemeral } : {});
-        fields.ackMs = Math.round(performance.now() - started);
+        const ackMs = performance.now() - started;
+        fields.ackMs = Math.round(ackMs);
+        app.metrics.acknowledged(interaction.commandName, ackMs);
       }
       await Promise.race([command.execute(ctx), timer.promise]);
     } catch (err) {
@@ -165,6 +167,7 @@ export function createRouter(options: RouterOptions): Router {
     } finally {
       timer.cancel();
       abort.abort();
+      app.metrics.interaction(interaction.commandName, outcome);
       log.info({ ...fields, outcome, ms: Math.round(performance.now() - started) }, "interaction");
     }
   }

@@ -5,6 +5,7 @@ import type { REST } from "discord.js";
 import type { App } from "../app.ts";
 import { digestSince, selectTickers } from "../core/digest-builder.ts";
 import type { Digest, DigestBuilder } from "../core/digest.ts";
+import { noMetrics, type Metrics } from "../core/metrics.ts";
 import { dueSlots, latestSlotAtOrBefore, type Slot } from "../core/slots.ts";
 import type { ChannelState, DigestSchedule, Store } from "../core/store.ts";
 import { ChannelUnavailableError, createDigestPublisher, type DigestPublisher } from "../discord/publisher.ts";
@@ -45,6 +46,8 @@ export interface DigestSchedulerDeps {
   now?: () => Date;
   /** Channels posted to at once (default 8); the REST client paces them within Discord's limits. */
   publishConcurrency?: number;
+  /** Digests delivered / failed / paused, and each tick's lag. */
+  metrics?: Metrics;
 }
 
 export interface DeliveryRecord {
@@ -114,6 +117,7 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
   const language = deps.language ?? DIGEST_LANGUAGE;
   const graceMs = deps.catchupHours * HOUR_MS;
   const clock = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? noMetrics;
   const abort = new AbortController();
   /** Slots seen held elsewhere or failed here, retried while they are the channel's latest and within grace. */
   const pending = new Map<string, Candidate>();
@@ -174,6 +178,7 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
     const message = err instanceof Error ? err.message : String(err);
     log.error({ err, channelId, slotKey, attempt: item.attempt }, "digest delivery failed");
     report.failed.push({ channelId, slotKey, error: message });
+    metrics.digest("failed");
     if (item.attempt >= maxAttempts) await skip(report, item, `failed ${item.attempt} times: ${message.slice(0, 200)}`);
     // Retried once the claim's lease has run out.
     else pending.set(keyOf(channelId, slotKey), item);
@@ -189,10 +194,13 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
       await store.setLastDigestAt(channelId, now.toISOString());
       pending.delete(keyOf(channelId, slotKey));
       report.delivered.push({ channelId, slotKey, messageIds, tickers: own.tickers.length });
+      metrics.digest("delivered");
       log.info({ channelId, slotKey, messages: messageIds.length, tickers: own.tickers.length, attempt: item.attempt }, "digest delivered");
     } catch (err) {
-      if (err instanceof ChannelUnavailableError) await skip(report, item, `channel paused: ${err.reason}`);
-      else await failed(report, item, err);
+      if (err instanceof ChannelUnavailableError) {
+        metrics.digest("paused");
+        await skip(report, item, `channel paused: ${err.reason}`);
+      } else await failed(report, item, err);
     }
   }
 
@@ -281,10 +289,13 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
     async start() {
       stopped = false;
       const report = await serialized(() => runCatchUp(clock()));
+      metrics.schedulerTick(clock(), 0);
       if (stopped) return report;
       task ??= cron.schedule(
         "* * * * *",
         async () => {
+          const at = clock();
+          metrics.schedulerTick(at, at.getTime() % MINUTE_MS);
           try {
             await serialized(() => runTick(clock()));
           } catch (err) {
@@ -344,6 +355,7 @@ export function createAppDigestScheduler(options: StartDigestSchedulerOptions): 
     log,
     catchupHours: app.config.digest.catchupHours,
     language: DIGEST_LANGUAGE,
+    metrics: app.metrics,
     ...options.scheduler,
   });
 }
