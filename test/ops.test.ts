@@ -18,14 +18,10 @@ import { startBotOpsServer } from "../src/ops.ts";
 import { VERSION } from "../src/version.ts";
 import { startDiscordEmulator, type DiscordEmulator, type InteractionHandle, type RecordedMessage } from "./support/discord-emulator/index.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
-import { findPostgresBinaries, POSTGRES_MISSING, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
+import { postgresForTests, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
 
 const ARTICLE = readFileSync(new URL("./fixtures/discord/article.html", import.meta.url), "utf8");
-const pgBinaries = findPostgresBinaries();
-if (!pgBinaries) {
-  if (process.env.CI) throw new Error(`${POSTGRES_MISSING}; CI must run the PostgreSQL half (.ci/run installs it)`);
-  console.warn(POSTGRES_MISSING);
-}
+const pgBinaries = postgresForTests();
 
 /** Parses Prometheus text exposition; throws on a line that is not a comment or a sample. */
 function parsePrometheus(text: string): Map<string, number> {
@@ -112,6 +108,13 @@ describe.skipIf(!pgBinaries)("health and metrics over HTTP", () => {
   }, 60_000);
 });
 
+async function privateText(h: InteractionHandle): Promise<RecordedMessage> {
+  const reply = await h.waitForReply((m) => m.content.length > 0, 15_000);
+  expect(reply.ephemeral).toBe(true);
+  expect(reply.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+  return reply;
+}
+
 describe("/status and /help", () => {
   let emu: DiscordEmulator;
   let app: App;
@@ -136,13 +139,6 @@ describe("/status and /help", () => {
     await emu?.close();
     (await import("node:fs")).rmSync(dir, { recursive: true, force: true });
   });
-
-  const privateText = async (h: InteractionHandle): Promise<RecordedMessage> => {
-    const reply = await h.waitForReply((m) => m.content.length > 0, 15_000);
-    expect(reply.ephemeral).toBe(true);
-    expect(reply.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
-    return reply;
-  };
 
   it("registers /status for Manage Server only and /help for everyone", () => {
     const status = emu.commands.find((c) => c.name === "status");

@@ -18,14 +18,10 @@ import { deployCommands } from "../src/discord/deploy.ts";
 import { guildIdOnShard, startDiscordEmulator, type DiscordEmulator, type InteractionHandle } from "./support/discord-emulator/index.ts";
 import { snowflake } from "./support/discord-emulator/model.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
-import { findPostgresBinaries, POSTGRES_MISSING, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
+import { postgresForTests, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
 import { PROJECT_ROOT } from "./support/run-cli.ts";
 
-const pgBinaries = findPostgresBinaries();
-if (!pgBinaries) {
-  if (process.env.CI) throw new Error(`${POSTGRES_MISSING}; CI must run the PostgreSQL half (.ci/run installs it)`);
-  console.warn(POSTGRES_MISSING);
-}
+const pgBinaries = postgresForTests();
 
 const MAIN = join(PROJECT_ROOT, "src/main.ts");
 const HOUR = 3_600_000;
@@ -52,6 +48,10 @@ function freePort(): Promise<number> {
 function utcSchedule(at: Date): DigestSchedule {
   return { time: at.toISOString().slice(11, 16), timeZone: "UTC", weekdaysOnly: false };
 }
+
+const logged = (bot: BotProcess, msg: string, match: (line: Record<string, unknown>) => boolean = () => true) =>
+  bot.logs().filter((line) => line["msg"] === msg && match(line));
+const answeredLine = (bot: BotProcess, id: string) => logged(bot, "interaction", (line) => line["interactionId"] === id);
 
 describe.skipIf(!pgBinaries)("two processes, two shards, one PostgreSQL", () => {
   let pg: PostgresServer;
@@ -96,8 +96,6 @@ describe.skipIf(!pgBinaries)("two processes, two shards, one PostgreSQL", () => 
     return { shard, child, httpPort, logs: () => lines, exited };
   }
 
-  const logged = (bot: BotProcess, msg: string, match: (line: Record<string, unknown>) => boolean = () => true) =>
-    bot.logs().filter((line) => line["msg"] === msg && match(line));
   const channelPosts = (channelId: string) => emu.channelMessages(channelId).filter((m) => m.source === "channel");
 
   beforeAll(async () => {
@@ -159,7 +157,6 @@ describe.skipIf(!pgBinaries)("two processes, two shards, one PostgreSQL", () => 
       const reply = await h.waitForReply((m) => m.content.includes("/summarize"), 30_000);
       expect(reply.ephemeral).toBe(true);
     }
-    const answeredLine = (bot: BotProcess, id: string) => logged(bot, "interaction", (line) => line["interactionId"] === id);
     // The router logs an interaction once it has finished, just after the reply.
     await emu.waitFor(() => handles.every(({ h }) => bots.some((bot) => answeredLine(bot, h.id).length > 0)), 10_000, "interaction logs");
     for (const { h, shard } of handles) {
