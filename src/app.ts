@@ -11,6 +11,7 @@ import { noMetrics, type Metrics } from "./core/metrics.ts";
 import type { ArticleExtractor, BriefEngine, PageFetcher, SymbolDirectory } from "./core/ports.ts";
 import { loadPrompt } from "./core/prompt.ts";
 import type { Store } from "./core/store.ts";
+import { createSharedWork } from "./core/shared-work.ts";
 import { createSummarizer, type Summarizer } from "./core/summarize.ts";
 import { importGradually } from "./gradual-import.ts";
 
@@ -100,6 +101,8 @@ export async function createApp(config: Config, logger: Logger, options: { metri
     feeds,
     feedUrls: (entry) => expandFeedTemplates(feedTemplates, entry),
     ...(llmConfig ? { synthesizer: lazySynthesizer({ ...llmConfig, logger, metrics }) } : {}),
+    // Processes sharing a PostgreSQL summarize each story (and synthesize each ticker) once between them.
+    ...(store.kind === "postgres" ? { sharedWork: createSharedWork(store) } : {}),
     log: logger,
   });
   const digestBuilder: DigestBuilder = {
