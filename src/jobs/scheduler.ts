@@ -46,6 +46,11 @@ export interface DigestSchedulerDeps {
   now?: () => Date;
   /** Channels posted to at once (default 8); the REST client paces them within Discord's limits. */
   publishConcurrency?: number;
+  /**
+   * Channels claimed at a time (default 25): a process claims a batch, builds and posts it, then
+   * claims the next, so processes sharing the database spread a slot's channels between them.
+   */
+  claimBatch?: number;
   /** Digests delivered / failed / paused, and each tick's lag. */
   metrics?: Metrics;
 }
@@ -205,7 +210,13 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
   }
 
   async function deliver(candidates: readonly Candidate[], now: Date, report: TickReport): Promise<void> {
-    const claimed = await claimAll(candidates, report);
+    const batch = Math.max(1, deps.claimBatch ?? 25);
+    for (let start = 0; start < candidates.length && !abort.signal.aborted; start += batch) {
+      await deliverClaimed(await claimAll(candidates.slice(start, start + batch), report), now, report);
+    }
+  }
+
+  async function deliverClaimed(claimed: readonly Claimed[], now: Date, report: TickReport): Promise<void> {
     // Channels with the same `since` share one build: the union of their tickers, built once.
     const groups = new Map<number, Claimed[]>();
     for (const item of claimed) {
