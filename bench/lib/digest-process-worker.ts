@@ -28,7 +28,7 @@ export interface ProcessDone {
 }
 
 const request = JSON.parse(process.argv[2] ?? "{}") as ProcessRequest;
-const app = await createApp(loadConfig(request.env), pino({ level: "warn" }, pino.destination(2)));
+const app = await createApp(loadConfig(request.env), pino({ level: process.env.BENCH_LOG ?? "warn" }, pino.destination(2)));
 await app.loadSymbols();
 const rest = new REST({ version: "10", api: request.env["DISCORD_API_URL"] ?? "" }).setToken(request.env["DISCORD_TOKEN"] ?? "");
 const scheduler = createAppDigestScheduler({ app, rest, scheduler: { instanceId: request.instanceId } });
