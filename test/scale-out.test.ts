@@ -146,7 +146,7 @@ describe.skipIf(!pgBinaries)("two processes, two shards, one PostgreSQL", () => 
     await news?.close();
     await pg?.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it("answers every interaction exactly once, from the process that holds the guild's shard", async () => {
     const handles: Array<{ h: InteractionHandle; shard: number }> = [];
@@ -154,11 +154,11 @@ describe.skipIf(!pgBinaries)("two processes, two shards, one PostgreSQL", () => 
       for (const [shard, guildId] of guildIds.entries()) handles.push({ h: emu.dispatchSlashCommand({ name: "help", guildId, channelId: channelIds[shard] ?? "" }), shard });
     }
     for (const { h } of handles) {
-      const reply = await h.waitForReply((m) => m.content.includes("/summarize"), 30_000);
+      const reply = await h.waitForReply((m) => m.content.includes("/summarize"), 60_000);
       expect(reply.ephemeral).toBe(true);
     }
     // The router logs an interaction once it has finished, just after the reply.
-    await emu.waitFor(() => handles.every(({ h }) => bots.some((bot) => answeredLine(bot, h.id).length > 0)), 10_000, "interaction logs");
+    await emu.waitFor(() => handles.every(({ h }) => bots.some((bot) => answeredLine(bot, h.id).length > 0)), 30_000, "interaction logs");
     for (const { h, shard } of handles) {
       expect(h.rejectedCallbacks).toEqual([]);
       const answeredBy = bots.filter((bot) => logged(bot, "interaction", (line) => line["interactionId"] === h.id).length > 0);
@@ -174,7 +174,7 @@ describe.skipIf(!pgBinaries)("two processes, two shards, one PostgreSQL", () => 
       const metrics = await (await fetch(`http://127.0.0.1:${bot.httpPort}/metrics`)).text();
       expect(metrics).toContain('marketbrief_interactions_total{command="help",outcome="ok"} 6');
     }
-  }, 90_000);
+  }, 150_000);
 
   it("posts the scheduled slot once, and after kill -9 of one process the next slot once more", async () => {
     const [first, second] = [channelIds[0] ?? "", channelIds[1] ?? ""];
