@@ -14,6 +14,7 @@ const BENCHES: Record<string, string> = {
   chart: "Price charts: render time and memory",
   "market-data": "Market-data requests: a digest of 1,000 tickers, then 10,000 channels",
   fabrication: "Fabrication suite: faithful and fabricating model answers, checked by the verifier",
+  "digest-processes": "Digest slots over 1 and 3 bot processes on one PostgreSQL",
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -16,7 +16,9 @@ import { createDigestBuilder } from "./core/digest-builder.ts";
 import type { DigestBuilder } from "./core/digest.ts";
 import type { ChartRenderer, MarketData } from "./core/market.ts";
 import type { BriefEngine, PageFetcher, SymbolDirectory } from "./core/ports.ts";
+import { noMetrics, type Metrics } from "./core/metrics.ts";
 import type { Store } from "./core/store.ts";
+import { createSharedWork } from "./core/shared-work.ts";
 import { createSummarizer, type Summarizer } from "./core/summarize.ts";
 import type { CommandServices } from "./discord/command.ts";
 import { createBriefLimits } from "./discord/limits.ts";
@@ -28,6 +30,8 @@ import { createBriefLimits } from "./discord/limits.ts";
 export interface App {
   config: Config;
   logger: Logger;
+  /** What the bot counts (Prometheus when HTTP_PORT is set; otherwise nothing). */
+  metrics: Metrics;
   store: Store;
   fetcher: PageFetcher;
   symbols: SymbolDirectory;
@@ -39,15 +43,18 @@ export interface App {
   market?: MarketData;
   /** PNG price charts. */
   charts: ChartRenderer;
+  /** The news feeds read for a ticker (empty for a symbol the directory does not know). */
+  feedUrlsFor(symbol: string): string[];
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+export async function createApp(config: Config, logger: Logger, options: { metrics?: Metrics } = {}): Promise<App> {
+  const metrics = options.metrics ?? noMetrics;
   const store = await openStore(config.database, { logger });
   const fetcher = createPageFetcher({ ...config.fetch, logger });
   const symbols = loadSymbolDirectory(config.symbolsPath);
   const extractive = createExtractiveEngine({ symbols });
-  const llmOptions = config.llm ? { ...config.llm, logger } : undefined;
+  const llmOptions = config.llm ? { ...config.llm, logger, metrics } : undefined;
   const llm = llmOptions ? createOpenAiEngine(llmOptions) : undefined;
   const summarizer = createSummarizer({
     fetcher,
@@ -67,15 +74,18 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     symbols,
     store,
     summarizer,
-    feeds: createFeedFetcher({ fetcher, store, logger }),
+    feeds: createFeedFetcher({ fetcher, store, logger, metrics }),
     feedUrls: (entry) => expandFeedTemplates(feedTemplates, entry),
     ...(llmOptions ? { synthesizer: createOpenAiSynthesizer(llmOptions) } : {}),
     ...(market ? { market } : {}),
+    // Processes sharing a PostgreSQL summarize each story (and synthesize each ticker) once between them.
+    ...(store.kind === "postgres" ? { sharedWork: createSharedWork(store) } : {}),
     log: logger,
   });
   return {
     config,
     logger,
+    metrics,
     store,
     fetcher,
     symbols,
@@ -85,6 +95,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     digestBuilder,
     ...(market ? { market } : {}),
     charts: createChartRenderer(),
+    feedUrlsFor(symbol) {
+      const entry = symbols.get(symbol);
+      return entry ? expandFeedTemplates(feedTemplates, entry) : [];
+    },
     close: () => store.close(),
   };
 }
@@ -106,5 +120,7 @@ export function commandServices(app: App): CommandServices {
     watchLimit: config.digest.watchLimit,
     ...(app.market ? { market: app.market } : {}),
     charts: app.charts,
+    feedUrlsFor: app.feedUrlsFor,
+    engine: app.llm ? { name: "llm", model: app.llm.model } : { name: "extractive" },
   };
 }

@@ -3,6 +3,7 @@ import { parseEnv } from "node:util";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { DatabaseLocation } from "./core/store.ts";
+import { parseShardPlan, shardProblems, type ShardPlan } from "./config-shards.ts";
 
 const optionalString = z
   .string()
@@ -64,8 +65,19 @@ const ConfigSchema = z
     MARKET_DATA_URL: optionalString.refine((v) => v === undefined || v.toLowerCase() === "off" || /^https?:\/\/\S+$/i.test(v), {
       message: "MARKET_DATA_URL must be an http:// or https:// URL, or off",
     }),
+    HTTP_PORT: optionalString.refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65_535), {
+      message: "HTTP_PORT must be a port number (0-65535)",
+    }),
+    HTTP_HOST: optionalString,
+    SHARD_COUNT: optionalString.refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) >= 1), {
+      message: "SHARD_COUNT must be a whole number of at least 1",
+    }),
+    SHARD_IDS: optionalString.refine((v) => v === undefined || /^\d{1,5}(\s*,\s*\d{1,5})*$/.test(v), {
+      message: "SHARD_IDS must be comma-separated shard numbers, e.g. 0,1",
+    }),
   })
   .superRefine((env, ctx) => {
+    for (const problem of shardProblems(env.SHARD_COUNT, env.SHARD_IDS)) ctx.addIssue({ code: "custom", path: ["SHARD_IDS"], message: problem });
     if (env.FETCH_ALLOW_PRIVATE !== undefined) {
       for (const item of env.FETCH_ALLOW_PRIVATE.split(",").map((s) => s.trim()).filter(Boolean)) {
         if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item)) {
@@ -101,7 +113,11 @@ export interface Config {
     apiUrl?: string;
     summarizeCooldownS: number;
     guildDailyBriefs: number;
+    /** Unset: Discord's recommended shard count, all in this process. */
+    shards?: ShardPlan;
   };
+  /** HTTP_PORT set: /healthz and /metrics on host:port (host defaults to loopback). */
+  http?: { port: number; host: string };
   newsFeeds?: string[];
   digest: { catchupHours: number; watchLimit: number; nowCooldownS: number };
   /** Absent: MARKET_DATA_URL=off, no prices or charts anywhere. */
@@ -112,6 +128,7 @@ export const DEFAULT_USER_AGENT =
   "marketbrief/0.1 (+https://github.com/marketbrief/marketbrief; self-hosted news brief bot)";
 export const DEFAULT_MARKET_DATA_URL = "https://query1.finance.yahoo.com";
 export const DEFAULT_MODEL = "gpt-4o-mini";
+export const DEFAULT_HTTP_HOST = "127.0.0.1";
 export const DEFAULT_SQLITE_PATH = "./data/marketbrief.db";
 
 /**
@@ -190,6 +207,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   if (e.DISCORD_APPLICATION_ID !== undefined) config.discord.applicationId = e.DISCORD_APPLICATION_ID;
   if (e.DISCORD_GUILD_ID !== undefined) config.discord.guildId = e.DISCORD_GUILD_ID;
   if (e.DISCORD_API_URL !== undefined) config.discord.apiUrl = restBase(e.DISCORD_API_URL);
+  if (e.HTTP_PORT !== undefined) config.http = { port: Number(e.HTTP_PORT), host: e.HTTP_HOST ?? DEFAULT_HTTP_HOST };
+  const shards = parseShardPlan(e.SHARD_COUNT, e.SHARD_IDS);
+  if (shards !== undefined) config.discord.shards = shards;
   if (e.NEWS_FEEDS !== undefined) config.newsFeeds = e.NEWS_FEEDS.split(/\s+/).filter(Boolean);
   return config;
 }

@@ -4,6 +4,10 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createBot } from "./discord/bot.ts";
 import { startDigestScheduler, type DigestScheduler } from "./jobs/scheduler.ts";
+import { createPrometheusMetrics } from "./adapters/metrics/prometheus.ts";
+import { inviteUrl } from "./discord/invite.ts";
+import type { OpsServer } from "./http/server.ts";
+import { startBotOpsServer } from "./ops.ts";
 
 const NO_TOKEN = `marketbrief: DISCORD_TOKEN is not set, so the bot cannot connect to Discord.
 Set it in a .env file in this folder (or in the environment):
@@ -31,8 +35,10 @@ async function main(): Promise<number | undefined> {
 
   const logger = createLogger(config.logLevel ?? "info");
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
-  const app = await createApp(config, logger);
-  const bot = createBot({ discord: config.discord, logger, commands, services: commandServices(app) });
+  const metrics = createPrometheusMetrics({ defaultMetrics: config.http !== undefined });
+  const app = await createApp(config, logger, { metrics });
+  const bot = createBot({ discord: config.discord, logger, commands, services: commandServices(app), metrics });
+  let ops: OpsServer | undefined;
 
   let scheduler: DigestScheduler | undefined;
   let stopping = false;
@@ -44,6 +50,7 @@ async function main(): Promise<number | undefined> {
     try {
       await scheduler?.stop(SHUTDOWN_DRAIN_MS);
       await bot.stop(SHUTDOWN_DRAIN_MS);
+      await ops?.close();
     } catch (err) {
       logger.error({ err }, "error while disconnecting");
       code = 1;
@@ -57,6 +64,14 @@ async function main(): Promise<number | undefined> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
 
   try {
+    ops = await startBotOpsServer(app, bot.client, metrics);
+  } catch (err) {
+    process.stderr.write(`marketbrief: could not serve health and metrics on ${config.http?.host}:${config.http?.port}: ${(err as Error).message}\n`);
+    await app.close();
+    return 1;
+  }
+
+  try {
     await bot.start();
   } catch (err) {
     const code = (err as { code?: string }).code;
@@ -67,9 +82,12 @@ async function main(): Promise<number | undefined> {
         : `marketbrief: could not connect to Discord: ${(err as Error).message}\n`,
     );
     await bot.stop(0).catch(() => {});
+    await ops?.close();
     await app.close();
     return 1;
   }
+  const applicationId = bot.client.application?.id;
+  if (applicationId) logger.info({ invite: inviteUrl(applicationId) }, "invite the bot to a server with this link");
   scheduler = startDigestScheduler({ app, rest: bot.client.rest });
   return undefined;
 }

@@ -11,7 +11,7 @@ import { openSqliteStore, type SqliteStore } from "../src/adapters/store/sqlite-
 import type { BriefResult } from "../src/core/brief.ts";
 import { deliveryNonce } from "../src/core/delivery-nonce.ts";
 import type { Store } from "../src/core/store.ts";
-import { findPostgresBinaries, POSTGRES_MISSING, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
+import { POSTGRES_MISSING, postgresForTests, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
 import { PROJECT_ROOT, runCli } from "./support/run-cli.ts";
 
 const result: BriefResult = {
@@ -62,8 +62,7 @@ const sqlite: Engine = {
   migrationCount: sqliteMigrations.length,
 };
 
-const binaries = findPostgresBinaries();
-if (!binaries) console.warn(POSTGRES_MISSING);
+const binaries = postgresForTests();
 /** One throwaway server for the whole file; every test that needs PostgreSQL gets its own database on it. */
 let server: PostgresServer | undefined;
 beforeAll(async () => {

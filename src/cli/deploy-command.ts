@@ -3,6 +3,7 @@ import type { App } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { commands } from "../../commands/index.ts";
 import { deployCommands } from "../discord/deploy.ts";
+import { inviteUrl } from "../discord/invite.ts";
 import { UsageError } from "./usage.ts";
 
 /** `marketbrief deploy-commands [--guild ID]`: needs only the Discord settings, not the store or LLM. */
@@ -24,6 +25,7 @@ export async function deployCommand(args: string[], _openApp: () => Promise<App>
     });
     const where = result.scope === "guild" ? `guild ${result.guildId}` : "all guilds (global; may take up to an hour to appear)";
     process.stdout.write(`Registered ${result.names.length} command(s) for ${where}: ${result.names.join(", ")}\n`);
+    process.stdout.write(`Invite the bot with: ${inviteUrl(result.applicationId)}\n`);
     return 0;
   } catch (err) {
     const status = (err as { status?: number }).status;

@@ -1,3 +1,4 @@
+import { unshared, type SharedWork } from "./shared-work.ts";
 import { createHash } from "node:crypto";
 import type { Brief } from "./brief.ts";
 import { hostOf } from "./canonical-url.ts";
@@ -49,6 +50,8 @@ export interface DigestBuilderDeps {
   synthesizer?: TickerSynthesizer;
   /** Absent: digests carry no prices. */
   market?: MarketData;
+  /** Several processes on one store: a story or synthesis is done by one of them (default: this process only). */
+  sharedWork?: SharedWork;
   log?: {
     warn(obj: object, msg?: string): void;
     info(obj: object, msg?: string): void;
@@ -119,6 +122,7 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
   // Concurrent builds (several channels at once) share briefs and syntheses still running.
   const briefsInFlight = new Map<string, Promise<BriefOutcome>>();
   const synthesesInFlight = new Map<string, Promise<TickerSynthesis>>();
+  const shared = deps.sharedWork ?? unshared;
 
   async function summarizeStory(story: StoryShell, run: Run): Promise<BriefOutcome> {
     let lastError = "The article could not be read.";
@@ -164,7 +168,7 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
     const key = `${story.url}|${run.language}`;
     let running = briefsInFlight.get(key);
     if (!running) {
-      running = summarizeStory(story, run).finally(() => briefsInFlight.delete(key));
+      running = shared.once(`brief|${run.now.toISOString().slice(0, 10)}|${key}`, () => summarizeStory(story, run), run.signal).finally(() => briefsInFlight.delete(key));
       briefsInFlight.set(key, running);
     }
     return running;
@@ -176,7 +180,7 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
     const key = [entry.symbol, run.now.toISOString().slice(0, 10), run.language, synthesizer.promptVersion, synthesizer.model, storiesHash].join("|");
     const existing = synthesesInFlight.get(key);
     if (existing) return existing;
-    const running = (async () => {
+    const running = shared.once(`synthesis|${key}`, async () => {
       const cached = await deps.store.getCached(SYNTHESIS_CACHE_KIND, key);
       if (cached !== undefined) {
         const parsed = TickerSynthesisSchema.safeParse(parseJson(cached));
@@ -197,7 +201,7 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
       );
       await deps.store.putCached(SYNTHESIS_CACHE_KIND, key, JSON.stringify(output.synthesis));
       return output.synthesis;
-    })().finally(() => synthesesInFlight.delete(key));
+    }, run.signal).finally(() => synthesesInFlight.delete(key));
     synthesesInFlight.set(key, running);
     return running;
   }

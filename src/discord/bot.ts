@@ -1,5 +1,6 @@
 import { Events, type Client } from "discord.js";
 import type { Config } from "../config.ts";
+import type { Metrics } from "../core/metrics.ts";
 import type { Logger } from "../logger.ts";
 import { createDiscordClient } from "./client.ts";
 import type { Command, CommandServices } from "./command.ts";
@@ -11,6 +12,8 @@ export interface BotOptions {
   /** The registry (commands/index.ts), and what its commands may use. */
   commands: readonly Command[];
   services: CommandServices;
+  /** Interactions by command and outcome, acknowledgement latency (default: nothing counted). */
+  metrics?: Pick<Metrics, "interaction" | "acknowledged">;
   /** Overall per-interaction deadline (default 12 minutes, inside the 15-minute token). */
   deadlineMs?: number;
 }
@@ -33,6 +36,7 @@ export function createBot(options: BotOptions): Bot {
   const router = createRouter({
     logger: log,
     services: options.services,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     commands: options.commands,
     ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
   });

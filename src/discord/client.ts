@@ -4,7 +4,8 @@ import type { Config } from "../config.ts";
 /**
  * The gateway client: Guilds intent only (interactions need no intent), caches limited to what
  * the bot reads (guilds and channels, kept by discord.js itself; nothing else), and no mention
- * ever parsed from anything it sends.
+ * ever parsed from anything it sends. Several processes split the gateway by shard (SHARD_COUNT,
+ * SHARD_IDS); Discord routes each guild's events and interactions to one shard.
  */
 export function createDiscordClient(discord: Config["discord"]): Client {
   return new Client({
@@ -36,6 +37,8 @@ export function createDiscordClient(discord: Config["discord"]): Client {
       VoiceStateManager: 0,
     }),
     allowedMentions: { parse: [] },
+    // SHARD_COUNT/SHARD_IDS: this process runs those shards of that many; unset: Discord's recommendation.
+    ...(discord.shards ? { shards: discord.shards.ids, shardCount: discord.shards.count } : { shards: "auto" as const }),
     ...(discord.apiUrl ? { rest: { api: discord.apiUrl } } : {}),
   });
 }

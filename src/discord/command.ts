@@ -36,6 +36,10 @@ export interface CommandServices {
   /** Prices and chart bars; absent with MARKET_DATA_URL=off. */
   market?: MarketData;
   charts: ChartRenderer;
+  /** The news feeds read for a ticker (empty for a symbol the directory does not know). */
+  feedUrlsFor(symbol: string): readonly string[];
+  /** Which engine writes briefs, for /status. */
+  engine: { name: "llm" | "extractive"; model?: string };
 }
 
 /** What the router gives one interaction: its services, a logger, a deadline, log fields. */

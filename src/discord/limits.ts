@@ -11,6 +11,8 @@ export interface LimitsConfig {
 }
 
 export interface BriefLimits {
+  /** New model requests a guild may make per UTC day (0: no limit). */
+  readonly guildDailyBriefs: number;
   /**
    * The Summarizer's `beforeNewLlmBrief` hook for one request: only uncached LLM briefs reach
    * it, so cached briefs are free and never limited. Throws UserFacingError when a limit is hit.
@@ -75,6 +77,7 @@ export function createBriefLimits(store: Store, config: LimitsConfig, now: () =>
   }
 
   return {
+    guildDailyBriefs: config.guildDailyBriefs,
     hookFor(userId, guildId) {
       return async () => {
         const at = now();

@@ -7,6 +7,7 @@ import {
   type MessageContextMenuCommandInteraction,
 } from "discord.js";
 import { isUserFacingError, UserFacingError } from "../core/errors.ts";
+import { noMetrics, type Metrics } from "../core/metrics.ts";
 import type { Logger } from "../logger.ts";
 import type {
   ChatInputCommand,
@@ -36,6 +37,7 @@ export interface RouterOptions {
   logger: Logger;
   services: CommandServices;
   commands: readonly Command[];
+  metrics?: Pick<Metrics, "interaction" | "acknowledged">;
   deadlineMs?: number;
 }
 
@@ -91,6 +93,7 @@ function answer(interaction: CommandInteraction, content: string, deferral: Defe
 
 export function createRouter(options: RouterOptions): Router {
   const { logger, services } = options;
+  const metrics = options.metrics ?? noMetrics;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const chatCommands = new Map<string, ChatInputCommand>();
   const messageCommands = new Map<string, MessageCommand>();
@@ -132,7 +135,9 @@ export function createRouter(options: RouterOptions): Router {
       deferral = command.deferral();
       if (deferral !== "none") {
         await interaction.deferReply(deferral === "ephemeral" ? { flags: MessageFlags.Ephemeral } : {});
-        fields.ackMs = Math.round(performance.now() - started);
+        const ackMs = performance.now() - started;
+        fields.ackMs = Math.round(ackMs);
+        metrics.acknowledged(interaction.commandName, ackMs);
       }
       await Promise.race([command.execute(ctx), timer.promise]);
     } catch (err) {
@@ -152,6 +157,7 @@ export function createRouter(options: RouterOptions): Router {
     } finally {
       timer.cancel();
       abort.abort();
+      metrics.interaction(interaction.commandName, outcome);
       log.info({ ...fields, outcome, ms: Math.round(performance.now() - started) }, "interaction");
     }
   }

@@ -5,6 +5,7 @@ import type { REST } from "discord.js";
 import type { App } from "../app.ts";
 import { digestSince, selectTickers } from "../core/digest-builder.ts";
 import { DIGEST_LANGUAGE, type Digest, type DigestBuilder } from "../core/digest.ts";
+import { noMetrics, type Metrics } from "../core/metrics.ts";
 import { dueSlots, latestSlotAtOrBefore, type Slot } from "../core/slots.ts";
 import type { ChannelState, DigestSchedule, Store } from "../core/store.ts";
 import { ChannelUnavailableError, createDigestPublisher, type DigestPublisher } from "../discord/publisher.ts";
@@ -50,6 +51,13 @@ export interface DigestSchedulerDeps {
   publishConcurrency?: number;
   /** Draws the digest's compact price chart (absent: no chart). */
   charts?: ChartRenderer;
+  /**
+   * Channels claimed at a time (default 25): a process claims a batch, builds and posts it, then
+   * claims the next, so processes sharing the database spread a slot's channels between them.
+   */
+  claimBatch?: number;
+  /** Digests delivered / failed / paused, and each tick's lag. */
+  metrics?: Metrics;
 }
 
 export interface DeliveryRecord {
@@ -117,6 +125,7 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
   const language = deps.language ?? DIGEST_LANGUAGE;
   const graceMs = deps.catchupHours * HOUR_MS;
   const clock = deps.now ?? (() => new Date());
+  const metrics = deps.metrics ?? noMetrics;
   const abort = new AbortController();
   /** Slots seen held elsewhere or failed here, retried while they are the channel's latest and within grace. */
   const pending = new Map<string, Candidate>();
@@ -177,6 +186,7 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
     const message = err instanceof Error ? err.message : String(err);
     log.error({ err, channelId, slotKey, attempt: item.attempt }, "digest delivery failed");
     report.failed.push({ channelId, slotKey, error: message });
+    metrics.digest("failed");
     if (item.attempt >= maxAttempts) await skip(report, item, `failed ${item.attempt} times: ${message.slice(0, 200)}`);
     // Retried once the claim's lease has run out.
     else pending.set(keyOf(channelId, slotKey), item);
@@ -193,15 +203,24 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
       await store.setLastDigestAt(channelId, now.toISOString());
       pending.delete(keyOf(channelId, slotKey));
       report.delivered.push({ channelId, slotKey, messageIds, tickers: own.tickers.length });
+      metrics.digest("delivered");
       log.info({ channelId, slotKey, messages: messageIds.length, tickers: own.tickers.length, attempt: item.attempt }, "digest delivered");
     } catch (err) {
-      if (err instanceof ChannelUnavailableError) await skip(report, item, `channel paused: ${err.reason}`);
-      else await failed(report, item, err);
+      if (err instanceof ChannelUnavailableError) {
+        metrics.digest("paused");
+        await skip(report, item, `channel paused: ${err.reason}`);
+      } else await failed(report, item, err);
     }
   }
 
   async function deliver(candidates: readonly Candidate[], now: Date, report: TickReport): Promise<void> {
-    const claimed = await claimAll(candidates, report);
+    const batch = Math.max(1, deps.claimBatch ?? 25);
+    for (let start = 0; start < candidates.length && !abort.signal.aborted; start += batch) {
+      await deliverClaimed(await claimAll(candidates.slice(start, start + batch), report), now, report);
+    }
+  }
+
+  async function deliverClaimed(claimed: readonly Claimed[], now: Date, report: TickReport): Promise<void> {
     // Channels with the same `since` and language share one build: the union of their tickers, built once.
     const groups = new Map<string, Claimed[]>();
     for (const item of claimed) {
@@ -287,10 +306,13 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
     async start() {
       stopped = false;
       const report = await serialized(() => runCatchUp(clock()));
+      metrics.schedulerTick(clock(), 0);
       if (stopped) return report;
       task ??= cron.schedule(
         "* * * * *",
         async () => {
+          const at = clock();
+          metrics.schedulerTick(at, at.getTime() % MINUTE_MS);
           try {
             await serialized(() => runTick(clock()));
           } catch (err) {
@@ -351,6 +373,7 @@ export function createAppDigestScheduler(options: StartDigestSchedulerOptions): 
     catchupHours: app.config.digest.catchupHours,
     language: DIGEST_LANGUAGE,
     ...(app.market ? { charts: app.charts } : {}),
+    metrics: app.metrics,
     ...options.scheduler,
   });
 }

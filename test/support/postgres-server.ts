@@ -47,6 +47,19 @@ export const POSTGRES_MISSING =
   "PostgreSQL binaries (initdb, postgres) not found on PATH or under /usr/lib/postgresql/*/bin: PostgreSQL tests skipped";
 
 /**
+ * The binaries for a test file's PostgreSQL half, or undefined (with a warning) so it skips on a
+ * developer's machine without PostgreSQL. Under CI (CI set, as .ci/run does) a missing
+ * PostgreSQL fails the file instead: a skipped engine is not a passed engine.
+ */
+export function postgresForTests(): PostgresBinaries | undefined {
+  const binaries = findPostgresBinaries();
+  if (binaries) return binaries;
+  if (process.env.CI) throw new Error(`${POSTGRES_MISSING}. CI must run the PostgreSQL half: .ci/run installs it from the system's packages.`);
+  console.warn(POSTGRES_MISSING);
+  return undefined;
+}
+
+/**
  * PostgreSQL refuses to run as root: then the server runs as `nobody` (Node sets the uid/gid of
  * the child itself, so signals reach postgres directly, with no su/runuser in between).
  */

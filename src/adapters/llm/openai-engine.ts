@@ -1,6 +1,7 @@
 import { BriefSchema } from "../../core/brief.ts";
 import type { BriefEngine, BriefRequest, EngineOutput } from "../../core/ports.ts";
 import { loadPrompt, type Prompt } from "../../core/prompt.ts";
+import type { Metrics } from "../../core/metrics.ts";
 import type { Logger } from "../../logger.ts";
 import { buildBriefMessages, SHORTENED_WARNING } from "./brief-messages.ts";
 import { createLlmClient } from "./client.ts";
@@ -18,6 +19,7 @@ export interface OpenAiEngineOptions {
   /** Estimated prompt size the article is cut down to (at paragraph boundaries). */
   maxInputTokens: number;
   logger?: Logger;
+  metrics?: Metrics;
   /** Prompt to use instead of prompts/brief.md (tests, experiments). */
   prompt?: Prompt;
 }
@@ -48,6 +50,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): BriefEngine {
       ...(request.check ? { accept: request.check } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     return {
       brief: answer.value,

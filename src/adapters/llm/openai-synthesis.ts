@@ -3,6 +3,7 @@ import type { Brief } from "../../core/brief.ts";
 import type { SynthesisStoryInput, TickerSynthesizer, TickerSynthesisRequest } from "../../core/ports.ts";
 import { TickerSynthesisSchema } from "../../core/digest.ts";
 import { loadPrompt, promptSection, renderPrompt, type Prompt } from "../../core/prompt.ts";
+import type { Metrics } from "../../core/metrics.ts";
 import type { Logger } from "../../logger.ts";
 import { languageName, oneLine, removeTags } from "./brief-messages.ts";
 import { createLlmClient } from "./client.ts";
@@ -15,6 +16,7 @@ export interface OpenAiSynthesizerOptions {
   /** Bound on each model request. */
   timeoutMs: number;
   logger?: Logger;
+  metrics?: Metrics;
   /** Prompt to use instead of prompts/digest.md (tests, experiments). */
   prompt?: Prompt;
 }
@@ -45,6 +47,7 @@ export function createOpenAiSynthesizer(options: OpenAiSynthesizerOptions): Tick
       task: "ticker synthesis",
       ...(request.signal ? { signal: request.signal } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     const known = new Set(request.stories.map((s) => s.id));
     const bullets = answer.value.bullets.map((b) => b.replace(/\s+/g, " ").trim()).filter((b) => b !== "");

@@ -3,6 +3,7 @@ import type { OpenAI } from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import type { ChatCompletion, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { z } from "zod";
+import type { Metrics } from "../../core/metrics.ts";
 import type { TokenUsage } from "../../core/ports.ts";
 import { promptSection, renderPrompt, type Prompt } from "../../core/prompt.ts";
 import type { Logger } from "../../logger.ts";
@@ -42,6 +43,8 @@ export interface StructuredRequest<T> {
   truncatedMessage: () => string;
   signal?: AbortSignal;
   logger?: Logger;
+  /** Counts every request by outcome, with its tokens. */
+  metrics?: Metrics;
   /** Names the task in logs and messages ("brief", "ticker synthesis"). */
   task: string;
   /** A check of a schema-valid answer: a problem makes it unusable (one repair request names it). */
@@ -81,25 +84,34 @@ export async function requestStructured<T>(request: StructuredRequest<T>): Promi
     let failure: AttemptFailure;
     let lastError: unknown;
     let invalidOutput: string | undefined;
+    const spent = { promptTokens: 0, completionTokens: 0 };
     try {
       const completion: unknown = await client.chat.completions.create(
         { model, messages: conversation, response_format: responseFormat },
         { signal, timeout: timeoutMs, maxRetries: 0 },
       );
       if (isChatCompletion(completion)) {
-        usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
-        usage.completionTokens += completion.usage?.completion_tokens ?? 0;
+        spent.promptTokens = completion.usage?.prompt_tokens ?? 0;
+        spent.completionTokens = completion.usage?.completion_tokens ?? 0;
+        usage.promptTokens += spent.promptTokens;
+        usage.completionTokens += spent.completionTokens;
         invalidOutput = completion.choices[0]?.message?.content ?? undefined;
         const judged = judgeCompletion(completion, request.schema, task);
         const problem = judged.ok ? request.accept?.(judged.value) : undefined;
+        request.metrics?.modelRequest({ task, outcome: !judged.ok ? judged.failure.reason : problem === undefined ? "ok" : "unsupported", ...spent });
         if (judged.ok && problem === undefined) return { value: judged.value, model: completion.model || model, requests, usage };
         failure = judged.ok ? { kind: "output", reason: "unsupported", problem: problem ?? "" } : judged.failure;
       } else {
         failure = { kind: "fatal", reason: "server_error", message: "The LLM server answered with something that is not a chat completion. Check OPENAI_BASE_URL." };
+        request.metrics?.modelRequest({ task, outcome: failure.reason, ...spent });
       }
     } catch (err) {
-      if (callerSignal?.aborted) throw callerSignal.reason;
+      if (callerSignal?.aborted) {
+        request.metrics?.modelRequest({ task, outcome: "aborted", ...spent });
+        throw callerSignal.reason;
+      }
       const classified = classifyFailure(err, { timedOut: deadline.aborted, model, timeoutMs });
+      request.metrics?.modelRequest({ task, outcome: classified?.reason ?? "error", ...spent });
       if (classified === undefined) throw err;
       failure = classified;
       lastError = err;

@@ -2,6 +2,7 @@ import { urlIdentityKey, hostOf } from "../../core/canonical-url.ts";
 import { createKeyedLimiter } from "../../core/limiter.ts";
 import type { FeedItem, FeedReadResult, FeedSource, SeenFeedItem } from "../../core/ports.ts";
 import { isUserFacingError } from "../../core/errors.ts";
+import type { Metrics } from "../../core/metrics.ts";
 import type { PageFetcher } from "../../core/ports.ts";
 import type { FeedState, Store } from "../../core/store.ts";
 import type { Logger } from "../../logger.ts";
@@ -30,6 +31,8 @@ export interface FeedFetcherOptions {
   fetcher: PageFetcher;
   store: Store;
   logger?: Logger;
+  /** Counts every read by status. */
+  metrics?: Metrics;
   /** Requests to one host at once (default 2). */
   perHostConcurrency?: number;
   /** Least time between the starts of two requests to one host (default 1000 ms). */
@@ -146,7 +149,12 @@ export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
     fetchFeed(url, signal) {
       const existing = inFlight.get(url);
       if (existing) return existing;
-      const running = read(url, signal).finally(() => inFlight.delete(url));
+      const running = read(url, signal)
+        .then((result) => {
+          options.metrics?.feedFetch(result.status);
+          return result;
+        })
+        .finally(() => inFlight.delete(url));
       inFlight.set(url, running);
       return running;
     },

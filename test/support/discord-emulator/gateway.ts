@@ -1,5 +1,7 @@
 // Gateway v10 over `ws`, JSON encoding, no compression (discord.js only asks for zlib-stream when
 // the optional zlib-sync package is installed). Sessions keep every dispatch so RESUME can replay.
+// Sharding as Discord does it: IDENTIFY carries shard [id, count]; a guild's events (and its
+// interactions) go only to shard (guild_id >> 22) % count; DMs and other events to shard 0.
 import type { Server } from "node:http";
 import { WebSocketServer, WebSocket } from "ws";
 import { GatewayCloseCodes, GatewayOpcodes } from "discord.js";
@@ -13,6 +15,7 @@ interface Dispatch {
 }
 interface Session {
   id: string;
+  shard: number;
   seq: number;
   events: Dispatch[];
   socket: WebSocket | undefined;
@@ -21,9 +24,11 @@ interface Session {
 export interface GatewayHooks {
   token: string;
   heartbeatIntervalMs: number;
-  /** READY data for a new session (guilds unavailable; GUILD_CREATE follows). */
-  ready(sessionId: string): unknown;
-  guildCreates(): unknown[];
+  /** Shards the bot must identify with (GET /gateway/bot recommends it). */
+  shardCount: number;
+  /** READY data for a new session of a shard (its guilds unavailable; GUILD_CREATE follows). */
+  ready(sessionId: string, shard: number): unknown;
+  guildCreates(shard: number): unknown[];
   onChange(): void;
 }
 
@@ -55,7 +60,8 @@ export class Gateway {
   readonly #wss: WebSocketServer;
   readonly #hooks: GatewayHooks;
   readonly #sessions = new Map<string, Session>();
-  #current: Session | undefined;
+  /** The latest session of each shard. */
+  readonly #current = new Map<number, Session>();
 
   constructor(server: Server, hooks: GatewayHooks) {
     this.#hooks = hooks;
@@ -63,23 +69,39 @@ export class Gateway {
     this.#wss.on("connection", (socket, request) => this.#accept(socket, request.url ?? "/"));
   }
 
-  /** True while the latest session has an open, identified (or resumed) socket. */
+  /** True while every shard's latest session has an open, identified (or resumed) socket. */
   get connected(): boolean {
-    return this.#current?.socket?.readyState === WebSocket.OPEN;
+    return Array.from({ length: this.#hooks.shardCount }, (_, shard) => this.shardConnected(shard)).every(Boolean);
   }
 
-  /** Sends (or, while disconnected, buffers for RESUME) a dispatch on the latest session. */
-  dispatch(t: string, d: unknown): number {
-    const session = this.#current;
-    if (!session) throw new Error("discord-emulator: no gateway session yet; log the client in first");
+  shardConnected(shard: number): boolean {
+    return this.#current.get(shard)?.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** The shard a guild's events go to. */
+  shardOf(guildId: string): number {
+    return Number((BigInt(guildId) >> 22n) % BigInt(this.#hooks.shardCount));
+  }
+
+  /** The shard an event belongs to: its guild's (guild_id, or the id of a GUILD_* event), else 0. */
+  #route(t: string, d: unknown): number {
+    const data = (typeof d === "object" && d !== null ? d : {}) as Record<string, unknown>;
+    const guildId = data["guild_id"] ?? (t.startsWith("GUILD_") ? data["id"] : undefined);
+    return typeof guildId === "string" && /^\d+$/.test(guildId) ? this.shardOf(guildId) : 0;
+  }
+
+  /** Sends (or, while disconnected, buffers for RESUME) a dispatch on the latest session of the event's shard. */
+  dispatch(t: string, d: unknown, shard = this.#route(t, d)): number {
+    const session = this.#current.get(shard);
+    if (!session) throw new Error(`discord-emulator: no gateway session for shard ${shard} yet; log the client in first`);
     const event: Dispatch = { op: GatewayOpcodes.Dispatch, s: ++session.seq, t, d };
     session.events.push(event);
     if (session.socket) send(session.socket, event);
     return event.s;
   }
 
-  drop(mode: DropMode = { kind: "close" }): void {
-    const session = this.#current;
+  drop(mode: DropMode = { kind: "close" }, shard = 0): void {
+    const session = this.#current.get(shard);
     const socket = session?.socket;
     if (!session || !socket) throw new Error("discord-emulator: no connected gateway session to drop");
     if (mode.kind === "close") socket.close(mode.code ?? GatewayCloseCodes.UnknownError, "emulator dropped the connection");
@@ -87,7 +109,7 @@ export class Gateway {
     else if (mode.kind === "reconnect") send(socket, { op: GatewayOpcodes.Reconnect, d: null, s: null, t: null });
     else {
       this.#sessions.delete(session.id);
-      this.#current = undefined;
+      this.#current.delete(shard);
       this.stats.invalidSessions++;
       send(socket, { op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null });
     }
@@ -122,7 +144,7 @@ export class Gateway {
         case GatewayOpcodes.Identify:
           if (session) return socket.close(GatewayCloseCodes.AlreadyAuthenticated, "Already authenticated.");
           if (d["token"] !== this.#hooks.token) return socket.close(GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
-          session = this.#identify(socket);
+          session = this.#identify(socket, d["shard"]);
           return;
         case GatewayOpcodes.Resume:
           if (session) return socket.close(GatewayCloseCodes.AlreadyAuthenticated, "Already authenticated.");
@@ -141,13 +163,21 @@ export class Gateway {
     send(socket, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.#hooks.heartbeatIntervalMs }, s: null, t: null });
   }
 
-  #identify(socket: WebSocket): Session {
+  #identify(socket: WebSocket, shardField: unknown): Session | undefined {
+    const [shard, count] = Array.isArray(shardField) ? shardField.map(Number) : [0, 1];
+    const wanted = this.#hooks.shardCount;
+    if (count === undefined || shard === undefined || !Number.isInteger(shard) || shard < 0 || count !== wanted || shard >= count) {
+      // Discord: 4011 when too few shards for the bot's guilds, 4010 for an invalid shard.
+      if (count !== undefined && count < wanted) socket.close(GatewayCloseCodes.ShardingRequired, "Sharding required.");
+      else socket.close(GatewayCloseCodes.InvalidShard, "Invalid shard.");
+      return undefined;
+    }
     this.stats.identifies++;
-    const session: Session = { id: randomToken(16), seq: 0, events: [], socket };
+    const session: Session = { id: randomToken(16), shard, seq: 0, events: [], socket };
     this.#sessions.set(session.id, session);
-    this.#current = session;
-    this.dispatch("READY", this.#hooks.ready(session.id));
-    for (const guild of this.#hooks.guildCreates()) this.dispatch("GUILD_CREATE", guild);
+    this.#current.set(shard, session);
+    this.dispatch("READY", this.#hooks.ready(session.id, shard), shard);
+    for (const guild of this.#hooks.guildCreates(shard)) this.dispatch("GUILD_CREATE", guild, shard);
     this.#hooks.onChange();
     return session;
   }
@@ -163,7 +193,7 @@ export class Gateway {
     if (session.socket && session.socket !== socket) session.socket.terminate();
     session.socket = socket;
     for (const event of session.events) if (event.s > seq) send(socket, event);
-    this.dispatch("RESUMED", {});
+    this.dispatch("RESUMED", {}, session.shard);
     this.#hooks.onChange();
     return session;
   }

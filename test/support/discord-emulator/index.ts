@@ -30,6 +30,9 @@
  *
  * Gateway: HELLO, IDENTIFY → READY (+ GUILD_CREATE per guild), HEARTBEAT → ACK, RESUME → replay +
  * RESUMED, INVALID_SESSION for unknown sessions; dispatches made while disconnected are replayed.
+ * Shards (option `shards`, default 1, recommended by GET /gateway/bot): IDENTIFY must carry
+ * [id, shards] (else 4010/4011); each guild, its events and its interactions belong to shard
+ * (guild_id >> 22) % shards, DMs to shard 0; `guildIdOnShard(shard, shards)` makes ids for tests.
  *
  * Driver: dispatchSlashCommand(spec), dispatchAutocomplete(spec + focused), dispatchMessageCommand
  * ({ name, targetMessage }) → InteractionHandle { id, token, payload, ack, acknowledged,
@@ -56,6 +59,7 @@ import { apiUser, buildGuild, guildCreatePayload, snowflake, randomToken, type C
 import { RestApi } from "./rest.ts";
 import type { AckRecord, EmulatorState, FaultSpec, InjectedFault, InteractionRecord, RecordedMessage, RequestRecord } from "./state.ts";
 
+export { guildIdOnShard } from "./model.ts";
 export type { AutocompleteSpec, MessageCommandSpec, SlashCommandSpec } from "./interactions.ts";
 export type { ChannelConfig, GuildConfig, Guild, Channel } from "./model.ts";
 export type { AckRecord, FaultSpec, InjectedFault, RecordedMessage, RequestRecord } from "./state.ts";
@@ -72,6 +76,8 @@ export interface DiscordEmulatorOptions {
   interactionTokenTtlMs?: number;
   nonceWindowMs?: number;
   rateLimit?: { limit: number; windowMs: number };
+  /** Gateway shards (default 1). */
+  shards?: number;
 }
 
 const DEFAULT_WAIT_MS = 5000;
@@ -178,6 +184,16 @@ export class DiscordEmulator {
   get gatewayStats(): GatewayStats & { connected: boolean } {
     return { ...this.#gateway.stats, connected: this.#gateway.connected };
   }
+  get shardCount(): number {
+    return this.#state.settings.shards;
+  }
+  /** The shard a guild's events and interactions go to. */
+  shardOf(guildId: string): number {
+    return this.#gateway.shardOf(guildId);
+  }
+  shardConnected(shard: number): boolean {
+    return this.#gateway.shardConnected(shard);
+  }
   get ackWindowMs(): number {
     return this.#state.settings.ackWindowMs;
   }
@@ -222,9 +238,9 @@ export class DiscordEmulator {
   dispatch(event: string, data: unknown): number {
     return this.#gateway.dispatch(event, data);
   }
-  /** Ends the bot's gateway connection; see DropMode. Default: close with 4000 (resumable). */
-  dropConnection(mode: DropMode = { kind: "close" }): void {
-    this.#gateway.drop(mode);
+  /** Ends the bot's gateway connection (of one shard, default 0); see DropMode. Default: close with 4000 (resumable). */
+  dropConnection(mode: DropMode = { kind: "close" }, shard = 0): void {
+    this.#gateway.drop(mode, shard);
   }
 
   /** Resolves with the probe's first truthy value; re-checked on every change and every 25 ms. */
@@ -311,6 +327,7 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions = {})
       interactionTokenTtlMs: options.interactionTokenTtlMs ?? 15 * 60_000,
       nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
       rateLimit: options.rateLimit ?? { limit: 50, windowMs: 1000 },
+      shards: options.shards ?? 1,
     },
     gatewayUrl: "",
     commands: [],
@@ -329,13 +346,14 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions = {})
   const gateway = new Gateway(server, {
     token: state.token,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
-    ready: (sessionId) => ({
+    shardCount: options.shards ?? 1,
+    ready: (sessionId, shard) => ({
       v: 10,
       user: { ...bot, verified: true, mfa_enabled: false, flags: 0, email: null },
-      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
+      guilds: guilds.filter((g) => gateway.shardOf(g.id) === shard).map((g) => ({ id: g.id, unavailable: true })),
       session_id: sessionId,
       resume_gateway_url: state.gatewayUrl,
-      shard: [0, 1],
+      shard: [shard, options.shards ?? 1],
       application: { id: applicationId, flags: 0 },
       user_settings: {},
       private_channels: [],
@@ -344,7 +362,7 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions = {})
       guild_join_requests: [],
       geo_ordered_rtc_regions: [],
     }),
-    guildCreates: () => guilds.map((g) => guildCreatePayload(g, bot)),
+    guildCreates: (shard) => guilds.filter((g) => gateway.shardOf(g.id) === shard).map((g) => guildCreatePayload(g, bot)),
     onChange: () => state.notify(),
   });
   await new Promise<void>((resolve, reject) => {

@@ -12,6 +12,13 @@ export function snowflake(at = Date.now()): string {
   return (((BigInt(at) - DISCORD_EPOCH) << 22n) | increment).toString();
 }
 
+/** A guild snowflake whose events go to `shard` of `shards` ((id >> 22) % shards), as Discord routes them. */
+export function guildIdOnShard(shard: number, shards: number, at = Date.now()): string {
+  const ms = BigInt(at) - DISCORD_EPOCH;
+  const aligned = ms - (ms % BigInt(shards)) + BigInt(shard);
+  return snowflake(Number(aligned + DISCORD_EPOCH));
+}
+
 export const randomToken = (bytes = 48): string => randomBytes(bytes).toString("base64url");
 
 export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);

@@ -73,7 +73,7 @@ export class RestApi {
       route("GET", "/gateway/bot", () =>
         ok({
           url: this.#state.gatewayUrl,
-          shards: 1,
+          shards: this.#state.settings.shards,
           session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
         }),
       ),

@@ -109,6 +109,8 @@ export interface EmulatorSettings {
   interactionTokenTtlMs: number;
   nonceWindowMs: number;
   rateLimit: { limit: number; windowMs: number };
+  /** Gateway shards: GET /gateway/bot recommends it and IDENTIFY must use it. */
+  shards: number;
 }
 
 export interface EmulatorState {
