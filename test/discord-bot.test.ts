@@ -13,12 +13,11 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../commands/index.ts";
 import type { ChatInputCommand } from "../src/discord/command.ts";
-import { commandServices, createApp } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { createBot, type Bot } from "../src/discord/bot.ts";
+import type { Bot } from "../src/discord/bot.ts";
 import { deployCommands } from "../src/discord/deploy.ts";
 import { RESTARTING_MESSAGE } from "../src/discord/router.ts";
 import type { App } from "../src/app.ts";
+import { llmEnv, QUIET_LIMITS, startBotStack } from "./support/bot-stack.ts";
 import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type InteractionHandle, type RecordedMessage } from "./support/discord-emulator/index.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
 import {
@@ -60,54 +59,27 @@ function captureLogger(logs: Record<string, unknown>[]) {
   return pino({ level: "info" }, sink);
 }
 
-function baseEnv(emu: DiscordEmulator, name: string): Record<string, string> {
-  return {
-    DISCORD_TOKEN: emu.token,
-    DISCORD_API_URL: emu.apiUrl,
-    OPENAI_BASE_URL: llm.url,
-    OPENAI_API_KEY: "test-key",
-    LLM_MODEL: "stand-in-model",
-    LLM_TIMEOUT_MS: "10000",
-    // Only the article server's address; 127.0.0.2 (the "forbidden" server) stays blocked.
-    FETCH_ALLOW_PRIVATE: "127.0.0.1",
-    DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`,
-    SUMMARIZE_COOLDOWN_S: "0",
-    GUILD_DAILY_BRIEFS: "0",
-    MARKET_DATA_URL: "off",
-  };
-}
-
 async function startStack(
   name: string,
   env: Record<string, string> = {},
   options: { emulator?: DiscordEmulatorOptions; extraCommands?: ChatInputCommand[]; deadlineMs?: number; deploy?: boolean } = {},
 ): Promise<Stack> {
-  const emu = await startDiscordEmulator(options.emulator);
-  const all = [...commands, ...(options.extraCommands ?? [])];
-  if (options.deploy !== false) await deployCommands(all, { token: emu.token, apiUrl: emu.apiUrl });
   const logs: Record<string, unknown>[] = [];
-  const app = await createApp(loadConfig({ ...baseEnv(emu, name), ...env }), captureLogger(logs));
-  const bot = createBot({
-    discord: app.config.discord,
-    logger: app.logger,
-    commands: all,
-    services: commandServices(app),
-    ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
-  });
-  await bot.start();
-  const channelId = emu.guilds[0]?.channels[0]?.id ?? "";
-  return {
-    emu,
-    app,
-    bot,
-    logs,
-    channelId,
-    async close() {
-      await bot.stop(2000);
-      await app.close();
-      await emu.close();
+  const stack = await startBotStack({
+    env: {
+      ...llmEnv(llm),
+      // Only the article server's address; 127.0.0.2 (the "forbidden" server) stays blocked.
+      FETCH_ALLOW_PRIVATE: "127.0.0.1",
+      DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`,
+      ...env,
     },
-  };
+    commands: [...commands, ...(options.extraCommands ?? [])],
+    logger: captureLogger(logs),
+    ...(options.emulator ? { emulator: options.emulator } : {}),
+    ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+    ...(options.deploy !== undefined ? { deploy: options.deploy } : {}),
+  });
+  return { ...stack, logs, channelId: stack.emu.guilds[0]?.channels[0]?.id ?? "" };
 }
 
 const withEmbed = (m: RecordedMessage) => m.embeds.length > 0;
@@ -566,7 +538,18 @@ describe("npm start (src/main.ts)", () => {
     const emu = await startDiscordEmulator();
     try {
       await deployCommands(commands, { token: emu.token, apiUrl: emu.apiUrl });
-      const run = startMain({ ...baseEnv(emu, "main-process"), LOG_LEVEL: "info" }, dir);
+      const run = startMain(
+        {
+          ...QUIET_LIMITS,
+          ...llmEnv(llm),
+          DISCORD_TOKEN: emu.token,
+          DISCORD_API_URL: emu.apiUrl,
+          FETCH_ALLOW_PRIVATE: "127.0.0.1",
+          DATABASE_URL: `sqlite:${join(dir, "main-process.db")}`,
+          LOG_LEVEL: "info",
+        },
+        dir,
+      );
       await emu.waitFor(() => emu.gatewayStats.identifies > 0 && emu.gatewayStats.connected, 20_000, "bot to connect");
       await emu.waitFor(() => run.out().stderr.includes("connected to Discord"), 10_000, "ready log");
       llm.enqueue({ kind: "slow", delayMs: 1500 });

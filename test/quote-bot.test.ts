@@ -7,14 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InteractionResponseType, PermissionFlagsBits, type APIEmbed } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../commands/index.ts";
-import { commandServices, createApp, type App } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { createBot, type Bot } from "../src/discord/bot.ts";
-import { deployCommands } from "../src/discord/deploy.ts";
-import { silentLogger } from "../src/logger.ts";
+import { startBotStack, type BotStack } from "./support/bot-stack.ts";
 import { startChartServer, type ChartServer } from "./support/chart-server.ts";
-import { startDiscordEmulator, type DiscordEmulator, type InteractionHandle, type RecordedMessage } from "./support/discord-emulator/index.ts";
+import type { DiscordEmulator, InteractionHandle, RecordedMessage } from "./support/discord-emulator/index.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
 
 const GUILD = "800000000000000001";
@@ -28,39 +23,18 @@ let dir: string;
 let news: TestServer;
 let chart: ChartServer;
 
-interface Stack {
-  emu: DiscordEmulator;
-  app: App;
-  bot: Bot;
-  close(): Promise<void>;
-}
+type Stack = BotStack;
 
-async function startStack(name: string): Promise<Stack> {
-  const emu = await startDiscordEmulator({ guilds: [{ id: GUILD, name: "Markets", channels: [{ id: GENERAL, name: "general" }, { id: SECOND, name: "second" }] }] });
-  await deployCommands(commands, { token: emu.token, apiUrl: emu.apiUrl });
-  const app = await createApp(
-    loadConfig({
-      DISCORD_TOKEN: emu.token,
-      DISCORD_API_URL: emu.apiUrl,
+function startStack(name: string): Promise<Stack> {
+  return startBotStack({
+    emulator: { guilds: [{ id: GUILD, name: "Markets", channels: [{ id: GENERAL, name: "general" }, { id: SECOND, name: "second" }] }] },
+    env: {
       FETCH_ALLOW_PRIVATE: "127.0.0.1",
       NEWS_FEEDS: `${news.url}/rss?s={symbol}`,
       MARKET_DATA_URL: chart.url,
       DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`,
-    }),
-    silentLogger,
-  );
-  const bot = createBot({ discord: app.config.discord, logger: app.logger, commands, services: commandServices(app) });
-  await bot.start();
-  return {
-    emu,
-    app,
-    bot,
-    async close() {
-      await bot.stop(2000);
-      await app.close();
-      await emu.close();
     },
-  };
+  });
 }
 
 function pngSize(data: Buffer | undefined): { width: number; height: number } {
