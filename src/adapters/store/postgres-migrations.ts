@@ -68,4 +68,16 @@ export const postgresMigrations: readonly string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (kind, key)
    );`,
+  `ALTER TABLE deliveries ADD COLUMN plan_json TEXT;
+   CREATE TABLE delivery_parts (
+     channel_id TEXT NOT NULL,
+     slot_key TEXT NOT NULL,
+     part INTEGER NOT NULL,
+     message_id TEXT NOT NULL,
+     nonce TEXT NOT NULL,
+     accepted_at TEXT NOT NULL,
+     PRIMARY KEY (channel_id, slot_key, part)
+   );
+   ALTER TABLE channels ADD COLUMN digest_contact_id TEXT;
+   ALTER TABLE channels ADD COLUMN pause_notified_at TEXT;`,
 ];
