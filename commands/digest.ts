@@ -8,13 +8,13 @@ import {
   type ChatInputCommandInteraction,
 } from "discord.js";
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
-import { deliveryNonce } from "../src/core/delivery-nonce.ts";
 import { digestSince } from "../src/core/digest-builder.ts";
 import { UserFacingError } from "../src/core/errors.ts";
 import { canonicalTimeZone, formatHHMM, latestSlotAtOrBefore, nextSlotAfter, parseHHMM, timeZoneSuggestions } from "../src/core/slots.ts";
 import type { DigestSchedule, Store } from "../src/core/store.ts";
 import { guildBudgetCounter, utcDay } from "../src/discord/limits.ts";
-import { ChannelUnavailableError, createDigestPublisher } from "../src/discord/publisher.ts";
+import { createDiscordSender, type ChannelUnavailableError } from "../src/discord/publisher.ts";
+import { deliverDigest } from "../src/jobs/delivery.ts";
 import { DIGEST_LANGUAGE } from "../src/jobs/scheduler.ts";
 import { renderDigest } from "../src/discord/render-digest.ts";
 import type { ChatInputCommand, CommandContext } from "./types.ts";
@@ -132,6 +132,8 @@ async function schedule(interaction: ChatInputCommandInteraction, ctx: CommandCo
   const wanted = scheduleOf(interaction);
   const resumed = await resumeIfPaused(ctx, await store.getChannel(channelId));
   await store.setSchedule(channelId, guildId, wanted);
+  // Whoever sets the digest up is told (by DM) if Discord later keeps refusing the channel.
+  await store.setDigestContact(channelId, interaction.user.id);
   const now = new Date();
   // A schedule starts with its next slot: the catch-up must not post today's slot that passed before it existed.
   await store.markSkipped(channelId, latestSlotAtOrBefore(now, wanted).slotKey, "before the schedule was set");
@@ -176,28 +178,43 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: CommandCon
   }
   const channel = await store.getChannel(channelId);
   const now = new Date();
-  const digest = await digestBuilder.build({
-    symbols,
-    since: digestSince(channel?.lastDigestAt, now),
-    language: DIGEST_LANGUAGE,
-    now,
-    signal: ctx.signal,
-    beforeNewLlmCall: guildBudgetHook(store, guildId, config.discord.guildDailyBriefs),
-  });
-  const publisher = createDigestPublisher({ rest: interaction.client.rest, store, log: ctx.log });
-  let messageIds: string[];
-  try {
-    messageIds = await publisher.publish({
+  let count = 0;
+  // The same delivery as scheduled digests: a ledger claim, retries, a pause only when refusals persist.
+  const outcome = await deliverDigest(
+    { store, sender: createDiscordSender(interaction.client.rest), log: ctx.log, owner: `interaction:${interaction.id}` },
+    {
       channelId,
-      messages: renderDigest(digest, { heading: "Digest" }),
-      nonceBase: deliveryNonce(channelId, `now:${interaction.id}`),
-    });
-  } catch (err) {
-    if (!(err instanceof ChannelUnavailableError)) throw err;
-    ctx.note({ paused: true, refusal: err.code });
-    throw new UserFacingError("forbidden", cannotPost(missingPostingPermissions(interaction), err), { cause: err });
+      slotKey: `now:${interaction.id}`,
+      signal: ctx.signal,
+      compose: async (signal) => {
+        const digest = await digestBuilder.build({
+          symbols,
+          since: digestSince(channel?.lastDigestAt, now),
+          language: DIGEST_LANGUAGE,
+          now,
+          signal,
+          beforeNewLlmCall: guildBudgetHook(store, guildId, config.discord.guildDailyBriefs),
+        });
+        count = digest.tickers.length;
+        return renderDigest(digest, { heading: "Digest" });
+      },
+    },
+  );
+  if (outcome.status === "paused") {
+    ctx.note({ paused: true, refusal: outcome.refusal.code });
+    throw new UserFacingError("forbidden", cannotPost(missingPostingPermissions(interaction), outcome.refusal), { cause: outcome.refusal });
   }
-  const count = digest.tickers.length;
+  if (outcome.status !== "delivered") {
+    // A refused budget (or another user-facing failure while building) is the user's answer.
+    if (outcome.status === "failed" && outcome.cause instanceof UserFacingError) throw outcome.cause;
+    const error = outcome.status === "failed" ? outcome.error : outcome.status;
+    if (outcome.status === "failed" && outcome.retryInMs !== undefined) {
+      const minutes = Math.max(1, Math.ceil(outcome.retryInMs / 60_000));
+      throw new UserFacingError("rate_limited", `Discord is holding back posts in this channel right now; try /digest now again in ${minutes} min.`);
+    }
+    throw new Error(`the digest could not be posted: ${error}`);
+  }
+  const messageIds = outcome.messageIds;
   ctx.note({ tickers: count, messages: messageIds.length });
   // The post went through, so a pause from an earlier refusal no longer holds.
   const resumed = await resumeIfPaused(ctx, channel);

@@ -58,6 +58,7 @@ const ConfigSchema = z
     GUILD_DAILY_BRIEFS: intWithDefault(200, 0, 1_000_000),
     NEWS_FEEDS: optionalString,
     DIGEST_CATCHUP_HOURS: intWithDefault(6, 0, 48),
+    DIGEST_LEASE_S: intWithDefault(45, 2, 900),
     WATCH_LIMIT: intWithDefault(25, 1, 500),
   })
   .superRefine((env, ctx) => {
@@ -98,7 +99,8 @@ export interface Config {
     guildDailyBriefs: number;
   };
   newsFeeds?: string[];
-  digest: { catchupHours: number; watchLimit: number };
+  /** leaseS: lease of a digest delivery's claim, renewed every third of it while the holder works. */
+  digest: { catchupHours: number; watchLimit: number; leaseS: number };
 }
 
 export const DEFAULT_USER_AGENT =
@@ -161,7 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       summarizeCooldownS: e.SUMMARIZE_COOLDOWN_S,
       guildDailyBriefs: e.GUILD_DAILY_BRIEFS,
     },
-    digest: { catchupHours: e.DIGEST_CATCHUP_HOURS, watchLimit: e.WATCH_LIMIT },
+    digest: { catchupHours: e.DIGEST_CATCHUP_HOURS, watchLimit: e.WATCH_LIMIT, leaseS: e.DIGEST_LEASE_S },
   };
   if (llmConfigured) {
     config.llm = {

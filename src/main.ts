@@ -1,8 +1,10 @@
-import { createApp } from "./app.ts";
+import { createApp, type App } from "./app.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import { UserFacingError } from "./core/errors.ts";
+import { createLogger, secretsOf } from "./logger.ts";
 import { createBot } from "./discord/bot.ts";
-import { startDigestScheduler, type DigestScheduler } from "./jobs/scheduler.ts";
+import { createDiscordSender } from "./discord/publisher.ts";
+import { createDigestScheduler, type DigestScheduler } from "./jobs/scheduler.ts";
 
 const NO_TOKEN = `marketbrief: DISCORD_TOKEN is not set, so the bot cannot connect to Discord.
 Set it in a .env file in this folder (or in the environment):
@@ -28,9 +30,17 @@ async function main(): Promise<number | undefined> {
     return 1;
   }
 
-  const logger = createLogger(config.logLevel ?? "info");
+  const logger = createLogger(config.logLevel ?? "info", { secrets: secretsOf(config) });
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
-  const app = await createApp(config, logger);
+  let app: App;
+  try {
+    // Opens, migrates and writes the store once: a storage problem stops the start here, before login.
+    app = await createApp(config, logger);
+  } catch (err) {
+    if (!(err instanceof UserFacingError)) throw err;
+    process.stderr.write(`marketbrief: ${err.message}\n`);
+    return 1;
+  }
   const bot = createBot(app);
 
   let scheduler: DigestScheduler | undefined;
@@ -69,7 +79,15 @@ async function main(): Promise<number | undefined> {
     await app.close();
     return 1;
   }
-  scheduler = startDigestScheduler({ app, rest: bot.client.rest });
+  scheduler = createDigestScheduler({
+    store: app.store,
+    builder: app.digestBuilder,
+    sender: createDiscordSender(bot.client.rest),
+    log: logger.child({ component: "scheduler" }),
+    catchupHours: config.digest.catchupHours,
+    leaseMs: config.digest.leaseS * 1000,
+  });
+  scheduler.start().catch((err: unknown) => logger.error({ err }, "digest scheduler failed to start"));
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { Client, GatewayIntentBits, Options } from "discord.js";
 import type { Config } from "../config.ts";
+import { rejectLongChannelRateLimits } from "./publisher.ts";
 
 /**
  * The gateway client: Guilds intent only (interactions need no intent), caches limited to what
@@ -36,6 +37,7 @@ export function createDiscordClient(discord: Config["discord"]): Client {
       VoiceStateManager: 0,
     }),
     allowedMentions: { parse: [] },
-    ...(discord.apiUrl ? { rest: { api: discord.apiUrl } } : {}),
+    // A long rate limit on one channel's posts is waited out by that channel's delivery, not in the shared REST queue.
+    rest: { ...(discord.apiUrl ? { api: discord.apiUrl } : {}), rejectOnRateLimit: rejectLongChannelRateLimits },
   });
 }
