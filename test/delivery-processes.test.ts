@@ -70,7 +70,7 @@ function startBot(env: Record<string, string>, options: { asUser?: { uid: number
   const child = spawn(process.execPath, [MAIN], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? "", HOME: dir, LOG_LEVEL: "info", ...env },
-    ...(options.asUser ?? {}),
+    ...options.asUser,
   });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr += d));

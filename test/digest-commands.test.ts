@@ -320,8 +320,9 @@ describe("/digest now", () => {
     await reply(run({ channelId: FAULTY, name: "watch", subcommand: "add", options: { ticker: "BABA" } }));
     const fault = emu.injectFault({ method: "POST", path: `/channels/${FAULTY}/messages`, fault: "missingPermissions", times: Number.POSITIVE_INFINITY });
     const calls = llm.requests.length;
-    const refused = await reply(run({ channelId: FAULTY, name: "digest", subcommand: "now" }), 30_000);
-    expect(fault.hits).toBe(1);
+    const refused = await reply(run({ channelId: FAULTY, name: "digest", subcommand: "now" }), 60_000);
+    // Paused only once the refusal persisted through the delivery's retries (src/jobs/delivery.ts).
+    expect(fault.hits).toBe(3);
     expect(refused.ephemeral).toBe(true);
     expect(refused.content).toContain("Discord refused the digest in this channel (Missing Permissions: the bot needs View Channel, Send Messages and Embed Links here)");
     expect(refused.content).toContain("paused");
@@ -340,7 +341,7 @@ describe("/digest now", () => {
     expect((await app.store.getChannel(FAULTY))?.pausedReason).toBeUndefined();
     const relisted = await reply(emu.dispatchSlashCommand({ channelId: FAULTY, name: "watch", subcommand: "list" }));
     expect(relisted.content).not.toContain("paused");
-  });
+  }, 90_000);
 
   it("names the permission the bot lacks before spending anything, and pauses the channel", async () => {
     await reply(run({ channelId: READ_ONLY, name: "watch", subcommand: "add", options: { ticker: "BABA" } }));

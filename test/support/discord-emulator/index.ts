@@ -210,7 +210,7 @@ export class DiscordEmulator {
   }
   /** Ends every request a "stall" fault holds: its connection is destroyed and nothing is created (a lost request). */
   releaseStalled(): void {
-    for (const end of [...this.#state.stalled]) end();
+    for (const end of this.#state.stalled) end();
     this.#state.stalled.clear();
   }
   /** Requests a "stall" fault holds right now. */
