@@ -13,8 +13,8 @@ export async function summarizeCommand(args: string[], openApp: () => Promise<Ap
   if (positionals.length !== 1) throw new UsageError("summarize takes exactly one URL, file or - (stdin).");
   const language = values.lang.trim().toLowerCase();
   if (!/^[a-z]{2}$/.test(language)) throw new UsageError(`--lang takes a two-letter language code (en, de, fr), not "${values.lang}".`);
-  const input = await resolveInput(positionals[0] as string);
   const app = await openApp();
+  const input = await resolveInput(positionals[0] as string, undefined, app.config.fetch.maxBytes);
   const started = performance.now();
   const outcome = await app.summarizer.summarize(input, { language });
   app.logger.info(
