@@ -10,6 +10,7 @@ const BENCHES: Record<string, string> = {
   pipeline: "Pipeline overhead without the model",
   "discord-ack": "Discord: acknowledgement latency and idle memory of the connected bot",
   "digest-scale": "Digest at scale: 10,000 channels x 5 of 1,000 tickers x 20 stories",
+  delivery: "Delivery under faults: 200 channels in one minute, one rate-limited 150 s, 5 % of sends failing once with 500",
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
