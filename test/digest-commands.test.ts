@@ -363,6 +363,8 @@ describe("/digest schedule and off", () => {
     expect(message.content).toContain("Daily digest for this channel: 07:30 Asia/Tokyo, Monday to Friday.");
     expect(message.content).toMatch(/Next: \w{3}, \d{1,2} \w{3} \d{4}, 07:30 Asia\/Tokyo \(22:30 UTC on \w{3} \d{1,2} \w{3}\)\./);
     expect((await app.store.getChannel(GENERAL))?.schedule).toEqual({ time: "07:30", timeZone: "Asia/Tokyo", weekdaysOnly: true });
+    // Whoever set it up is the one told if the channel is ever paused.
+    expect((await app.store.getChannel(GENERAL))?.digestContactId).toBe("100000000000000001");
     const list = await reply(emu.dispatchSlashCommand({ channelId: GENERAL, name: "watch", subcommand: "list" }));
     expect(list.content).toContain("Daily digest: 07:30 Asia/Tokyo, Monday to Friday; next ");
   });
