@@ -15,6 +15,7 @@ const BENCHES: Record<string, string> = {
   "market-data": "Market-data requests: a digest of 1,000 tickers, then 10,000 channels",
   fabrication: "Fabrication suite: faithful and fabricating model answers, checked by the verifier",
   "digest-processes": "Digest slots over 1 and 3 bot processes on one PostgreSQL",
+  delivery: "Delivery under faults: 200 channels in one minute, one rate-limited 150 s, 5 % of sends failing once with 500",
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

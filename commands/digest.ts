@@ -7,13 +7,13 @@ import {
   type ChatInputCommandInteraction,
 } from "discord.js";
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
-import { deliveryNonce } from "../src/core/delivery-nonce.ts";
 import { digestSince } from "../src/core/digest-builder.ts";
 import { UserFacingError } from "../src/core/errors.ts";
 import { canonicalTimeZone, formatHHMM, latestSlotAtOrBefore, nextSlotAfter, parseHHMM } from "../src/core/slots.ts";
 import type { DigestSchedule } from "../src/core/store.ts";
 import type { ChatInputCommand, CommandContext, CommandServices } from "../src/discord/command.ts";
-import { ChannelUnavailableError, createDigestPublisher } from "../src/discord/publisher.ts";
+import type { ChannelUnavailableError } from "../src/core/outbox.ts";
+import { createDiscordSender } from "../src/discord/publisher.ts";
 import { channelDigestLanguage } from "../src/discord/digest-language.ts";
 import { translator } from "../src/discord/i18n.ts";
 import { LANGUAGE_CHOICES } from "../src/discord/locale.ts";
@@ -29,7 +29,7 @@ import {
   resumeIfPaused,
 } from "./shared.ts";
 
-type DigestServices = Pick<CommandServices, "store" | "digestBuilder" | "limits" | "market" | "charts">;
+type DigestServices = Pick<CommandServices, "store" | "digestBuilder" | "limits" | "market" | "charts" | "deliverDigest">;
 type DigestContext = CommandContext<DigestServices>;
 
 const data = {
@@ -130,6 +130,8 @@ async function schedule(interaction: ChatInputCommandInteraction, ctx: DigestCon
   await store.setSchedule(channelId, guildId, wanted);
   const language = channelDigestLanguage(interaction.options.getString("language") ?? undefined, interaction.guildLocale);
   await store.setDigestLanguage(channelId, guildId, language);
+  // Whoever sets the digest up is told (by DM) if Discord later keeps refusing the channel.
+  await store.setDigestContact(channelId, interaction.user.id);
   const now = new Date();
   // A schedule starts with its next slot: the catch-up must not post today's slot that passed before it existed.
   await store.markSkipped(channelId, latestSlotAtOrBefore(now, wanted).slotKey, "before the schedule was set");
@@ -191,19 +193,26 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestCont
     await answerPrivately(interaction, why, messages);
     return;
   }
-  const publisher = createDigestPublisher({ rest: interaction.client.rest, store, log: ctx.log });
-  let messageIds: string[];
-  try {
-    messageIds = await publisher.publish({
-      channelId,
-      messages: await withDayCharts(messages, digest, ctx.market && ctx.charts, ctx.log),
-      nonceBase: deliveryNonce(channelId, `now:${interaction.id}`),
-    });
-  } catch (err) {
-    if (!(err instanceof ChannelUnavailableError)) throw err;
-    ctx.addLogFields({ paused: true, refusal: err.code });
-    throw new UserFacingError("forbidden", cannotPost(missingPostingPermissions(interaction), err), { cause: err });
+  const posting = await withDayCharts(messages, digest, ctx.market && ctx.charts, ctx.log);
+  // The same delivery as scheduled digests: a ledger claim, retries, a pause only when refusals persist.
+  const outcome = await ctx.deliverDigest(createDiscordSender(interaction.client.rest), `interaction:${interaction.id}`, {
+    channelId,
+    slotKey: `now:${interaction.id}`,
+    signal: ctx.signal,
+    compose: () => Promise.resolve(posting),
+  });
+  if (outcome.status === "paused") {
+    ctx.addLogFields({ paused: true, refusal: outcome.refusal.code });
+    throw new UserFacingError("forbidden", cannotPost(missingPostingPermissions(interaction), outcome.refusal), { cause: outcome.refusal });
   }
+  if (outcome.status !== "delivered") {
+    if (outcome.status === "failed" && outcome.retryInMs !== undefined) {
+      const minutes = Math.max(1, Math.ceil(outcome.retryInMs / 60_000));
+      throw new UserFacingError("rate_limited", `Discord is holding back posts in this channel right now; try /digest now again in ${minutes} min.`);
+    }
+    throw new Error(`the digest could not be posted: ${outcome.status === "failed" ? outcome.error : outcome.status}`);
+  }
+  const messageIds = outcome.messageIds;
   const count = digest.tickers.length;
   ctx.addLogFields({ tickers: count, messages: messageIds.length });
   // The post went through, so a pause from an earlier refusal no longer holds.

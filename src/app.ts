@@ -22,6 +22,7 @@ import { createSharedWork } from "./core/shared-work.ts";
 import { createSummarizer, type Summarizer } from "./core/summarize.ts";
 import type { CommandServices } from "./discord/command.ts";
 import { createBriefLimits } from "./discord/limits.ts";
+import { deliverDigest } from "./jobs/delivery.ts";
 
 /**
  * Everything the CLI and the bot share, built once from validated config. Everything loads here,
@@ -121,6 +122,8 @@ export function commandServices(app: App): CommandServices {
     ...(app.market ? { market: app.market } : {}),
     charts: app.charts,
     feedUrlsFor: app.feedUrlsFor,
+    deliverDigest: (sender, owner, request) =>
+      deliverDigest({ store, sender, log: app.logger, owner, policy: { leaseMs: config.digest.leaseS * 1000 } }, request),
     engine: app.llm ? { name: "llm", model: app.llm.model } : { name: "extractive" },
   };
 }

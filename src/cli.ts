@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from "./config.ts";
 import { createApp, type App } from "./app.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, secretsOf } from "./logger.ts";
 import { isUserFacingError } from "./core/errors.ts";
 import { extractCommand } from "./cli/extract-command.ts";
 import { summarizeCommand } from "./cli/summarize-command.ts";
@@ -36,7 +36,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const openApp = async (): Promise<App> => {
     const config = loadConfig();
     // The CLI logs errors only unless LOG_LEVEL asks for more: warnings reach the user in the output itself.
-    const logger = createLogger(config.logLevel ?? "error");
+    const logger = createLogger(config.logLevel ?? "error", { secrets: secretsOf(config) });
     app = await createApp(config, logger);
     return app;
   };

@@ -61,6 +61,7 @@ const ConfigSchema = z
     NEWS_FEEDS: optionalString,
     DIGEST_CATCHUP_HOURS: intWithDefault(6, 0, 48),
     DIGEST_NOW_COOLDOWN_S: intWithDefault(300, 0, 86_400),
+    DIGEST_LEASE_S: intWithDefault(45, 2, 900),
     WATCH_LIMIT: intWithDefault(25, 1, 500),
     MARKET_DATA_URL: optionalString.refine((v) => v === undefined || v.toLowerCase() === "off" || /^https?:\/\/\S+$/i.test(v), {
       message: "MARKET_DATA_URL must be an http:// or https:// URL, or off",
@@ -119,7 +120,8 @@ export interface Config {
   /** HTTP_PORT set: /healthz and /metrics on host:port (host defaults to loopback). */
   http?: { port: number; host: string };
   newsFeeds?: string[];
-  digest: { catchupHours: number; watchLimit: number; nowCooldownS: number };
+  /** leaseS: lease of a digest delivery's claim, renewed every third of it while the holder works. */
+  digest: { catchupHours: number; watchLimit: number; nowCooldownS: number; leaseS: number };
   /** Absent: MARKET_DATA_URL=off, no prices or charts anywhere. */
   marketData?: { baseUrl: string };
 }
@@ -186,7 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       summarizeCooldownS: e.SUMMARIZE_COOLDOWN_S,
       guildDailyBriefs: e.GUILD_DAILY_BRIEFS,
     },
-    digest: { catchupHours: e.DIGEST_CATCHUP_HOURS, watchLimit: e.WATCH_LIMIT, nowCooldownS: e.DIGEST_NOW_COOLDOWN_S },
+    digest: { catchupHours: e.DIGEST_CATCHUP_HOURS, watchLimit: e.WATCH_LIMIT, nowCooldownS: e.DIGEST_NOW_COOLDOWN_S, leaseS: e.DIGEST_LEASE_S },
   };
   if (llmConfigured) {
     config.llm = {

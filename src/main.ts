@@ -1,9 +1,12 @@
-import { commandServices, createApp } from "./app.ts";
+import { commandServices, createApp, type App } from "./app.ts";
 import { commands } from "../commands/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import { UserFacingError } from "./core/errors.ts";
+import { createLogger, secretsOf } from "./logger.ts";
 import { createBot } from "./discord/bot.ts";
-import { startDigestScheduler, type DigestScheduler } from "./jobs/scheduler.ts";
+import { createDigestComposer } from "./discord/digest-charts.ts";
+import { createDiscordSender } from "./discord/publisher.ts";
+import { createDigestScheduler, type DigestScheduler } from "./jobs/scheduler.ts";
 import { createPrometheusMetrics } from "./adapters/metrics/prometheus.ts";
 import { inviteUrl } from "./discord/invite.ts";
 import type { OpsServer } from "./http/server.ts";
@@ -33,10 +36,18 @@ async function main(): Promise<number | undefined> {
     return 1;
   }
 
-  const logger = createLogger(config.logLevel ?? "info");
+  const logger = createLogger(config.logLevel ?? "info", { secrets: secretsOf(config) });
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection"));
   const metrics = createPrometheusMetrics({ defaultMetrics: config.http !== undefined });
-  const app = await createApp(config, logger, { metrics });
+  let app: App;
+  try {
+    // Opens, migrates and writes the store once: a storage problem stops the start here, before login.
+    app = await createApp(config, logger, { metrics });
+  } catch (err) {
+    if (!(err instanceof UserFacingError)) throw err;
+    process.stderr.write(`marketbrief: ${err.message}\n`);
+    return 1;
+  }
   const bot = createBot({ discord: config.discord, logger, commands, services: commandServices(app), metrics });
   let ops: OpsServer | undefined;
 
@@ -88,7 +99,17 @@ async function main(): Promise<number | undefined> {
   }
   const applicationId = bot.client.application?.id;
   if (applicationId) logger.info({ invite: inviteUrl(applicationId) }, "invite the bot to a server with this link");
-  scheduler = startDigestScheduler({ app, rest: bot.client.rest });
+  scheduler = createDigestScheduler({
+    store: app.store,
+    builder: app.digestBuilder,
+    sender: createDiscordSender(bot.client.rest),
+    compose: createDigestComposer(app.market ? app.charts : undefined, logger),
+    log: logger.child({ component: "scheduler" }),
+    catchupHours: config.digest.catchupHours,
+    leaseMs: config.digest.leaseS * 1000,
+    metrics,
+  });
+  scheduler.start().catch((err: unknown) => logger.error({ err }, "digest scheduler failed to start"));
   return undefined;
 }
 

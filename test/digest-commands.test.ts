@@ -322,8 +322,9 @@ describe("/digest now", () => {
     await reply(run({ channelId: FAULTY, name: "watch", subcommand: "add", options: { ticker: "BABA" } }));
     const fault = emu.injectFault({ method: "POST", path: `/channels/${FAULTY}/messages`, fault: "missingPermissions", times: Number.POSITIVE_INFINITY });
     const calls = llm.requests.length;
-    const refused = await reply(run({ channelId: FAULTY, name: "digest", subcommand: "now" }), 30_000);
-    expect(fault.hits).toBe(1);
+    const refused = await reply(run({ channelId: FAULTY, name: "digest", subcommand: "now" }), 60_000);
+    // Paused only once the refusal persisted through the delivery's retries (src/jobs/delivery.ts).
+    expect(fault.hits).toBe(3);
     expect(refused.ephemeral).toBe(true);
     expect(refused.content).toContain("Discord refused the digest in this channel (Missing Permissions: the bot needs View Channel, Send Messages and Embed Links here)");
     expect(refused.content).toContain("paused");
@@ -342,7 +343,7 @@ describe("/digest now", () => {
     expect((await app.store.getChannel(FAULTY))?.pausedReason).toBeUndefined();
     const relisted = await reply(emu.dispatchSlashCommand({ channelId: FAULTY, name: "watch", subcommand: "list" }));
     expect(relisted.content).not.toContain("paused");
-  });
+  }, 90_000);
 
   it("names the permission the bot lacks before spending anything, and pauses the channel", async () => {
     await reply(run({ channelId: READ_ONLY, name: "watch", subcommand: "add", options: { ticker: "BABA" } }));
@@ -366,6 +367,8 @@ describe("/digest schedule and off", () => {
     const next = Number(/Next: <t:(\d+):F>\./.exec(message.content)?.[1]) * 1000;
     expect(new Date(next).toISOString()).toMatch(/T22:30:00\.000Z$/);
     expect((await app.store.getChannel(GENERAL))?.schedule).toEqual({ time: "07:30", timeZone: "Asia/Tokyo", weekdaysOnly: true });
+    // Whoever set it up is the one told if the channel is ever paused.
+    expect((await app.store.getChannel(GENERAL))?.digestContactId).toBe("100000000000000001");
     const list = await reply(emu.dispatchSlashCommand({ channelId: GENERAL, name: "watch", subcommand: "list" }));
     expect(list.content).toContain("Daily digest: 07:30 Asia/Tokyo, Monday to Friday; next ");
   });

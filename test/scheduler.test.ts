@@ -18,17 +18,23 @@ import { deliveryNonce } from "../src/core/delivery-nonce.ts";
 import type { DigestBuilder, DigestRequest } from "../src/core/digest.ts";
 import type { DigestSchedule } from "../src/core/store.ts";
 import { openSqliteStore } from "../src/adapters/store/sqlite-store.ts";
-import { createDigestPublisher } from "../src/discord/publisher.ts";
+import { createDigestComposer } from "../src/discord/digest-charts.ts";
+import { createDiscordSender, rejectLongChannelRateLimits } from "../src/discord/publisher.ts";
 import { createDigestScheduler, type DigestScheduler, type TickReport } from "../src/jobs/scheduler.ts";
 import { startDiscordEmulator, type DiscordEmulator, type RecordedMessage } from "./support/discord-emulator/index.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
 import { PROJECT_ROOT } from "./support/run-cli.ts";
 
 const GUILD = "800000000000000009";
-const CHANNELS = ["tokyo", "berlin", "old", "race", "spring", "fall", "shared1", "shared2", "gone", "retry", "child"] as const;
+const CHANNELS = [
+  "tokyo", "berlin", "old", "race", "spring", "fall", "shared1", "shared2", "gone", "retry", "child",
+  "once404", "limited", "free", "slow", "frozen", "told", "system",
+] as const;
 type ChannelName = (typeof CHANNELS)[number];
 const channel = Object.fromEntries(CHANNELS.map((name, i) => [name, `8200000000000000${10 + i}`])) as Record<ChannelName, string>;
 
+const SYSTEM_GUILD = "800000000000000010";
+const SYSTEM_GUILD_DIGEST = "820000000000000099";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -76,7 +82,7 @@ interface Instance {
 }
 
 /** One bot process's worth of scheduler: its own store handle on the database file. */
-async function instance(dbPath: string, options: { leaseMs?: number } = {}): Promise<Instance> {
+async function instance(dbPath: string, options: { leaseMs?: number; instanceId?: string } = {}): Promise<Instance> {
   const logs: Record<string, unknown>[] = [];
   const logger = captureLogger(logs);
   const app = await createApp(loadConfig(env(dbPath)), logger);
@@ -91,10 +97,14 @@ async function instance(dbPath: string, options: { leaseMs?: number } = {}): Pro
   const scheduler = createDigestScheduler({
     store: app.store,
     builder,
-    publisher: createDigestPublisher({ rest, store: app.store, log: logger }),
+    sender: createDiscordSender(rest),
+    compose: createDigestComposer(undefined),
     log: logger,
     catchupHours: app.config.digest.catchupHours,
+    // Backoffs of a few ms: the tests count retries, they do not wait for them.
+    policy: { retryBaseMs: 5, retryMaxMs: 20 },
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+    ...(options.instanceId !== undefined ? { instanceId: options.instanceId } : {}),
   });
   return { app, scheduler, builds, logs, close: () => app.close() };
 }
@@ -140,9 +150,15 @@ beforeAll(async () => {
     const text = `${id} said on Monday that quarterly revenue rose 12 percent from a year earlier, ahead of what analysts had expected. `.repeat(6);
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<!doctype html><html lang="en"><head><title>${id} news of the day</title></head><body><article><h1>${id} news of the day</h1><p>${text}</p><p>${text}</p></article></body></html>`);
   });
-  emu = await startDiscordEmulator({ guilds: [{ id: GUILD, name: "Schedules", channels: CHANNELS.map((name) => ({ id: channel[name], name })) }] });
-  // No automatic retries: a failed send is the scheduler's to retry, with the same nonce.
-  rest = new REST({ api: emu.apiUrl, retries: 0 }).setToken(emu.token);
+  emu = await startDiscordEmulator({
+    guilds: [
+      { id: GUILD, name: "Schedules", channels: CHANNELS.map((name) => ({ id: channel[name], name })) },
+      { id: SYSTEM_GUILD, name: "Announces", systemChannelId: channel.system, channels: [{ id: channel.system, name: "system" }, { id: SYSTEM_GUILD_DIGEST, name: "digest" }] },
+    ],
+  });
+  // No automatic retries: a failed send is the delivery's to retry, with the same nonce. Long
+  // rate limits are handed to the delivery, as the bot's client does (src/discord/client.ts).
+  rest = new REST({ api: emu.apiUrl, retries: 0, rejectOnRateLimit: rejectLongChannelRateLimits }).setToken(emu.token);
 }, 30_000);
 
 afterAll(async () => {
@@ -279,13 +295,14 @@ describe("scheduled digests", () => {
     await a.close();
   });
 
-  it("pauses a channel Discord refuses (403/50001) and records the slot skipped", async () => {
+  it("pauses a channel Discord keeps refusing (403/50001) and records the slot skipped", async () => {
     const a = await instance(freshDb());
     const id = await follow(a.app, "gone", ["AAPL"], { time: "08:00", timeZone: "UTC", weekdaysOnly: true });
     const fault = emu.failChannel(id, "missingAccess");
     try {
       const report = await a.scheduler.tick(new Date("2026-03-12T08:00:00Z"));
-      expect(fault.hits).toBe(1);
+      // Paused only after the refusal persisted through the retries (3 refusals in a row).
+      expect(fault.hits).toBe(3);
       expect(report.delivered).toEqual([]);
       expect(report.skipped[0]?.reason).toBe("channel paused: Missing Access: the bot cannot see this channel; it needs View Channel here");
       expect((await a.app.store.getChannel(id))?.pausedReason).toBe("Missing Access: the bot cannot see this channel; it needs View Channel here");
@@ -296,22 +313,174 @@ describe("scheduled digests", () => {
     }
   });
 
-  it("retries a failed send on a later tick with the same nonce", async () => {
-    const a = await instance(freshDb(), { leaseMs: 1 });
+  it("retries a failed send with backoff and the same nonce, within the slot's delivery", async () => {
+    const a = await instance(freshDb());
     const id = await follow(a.app, "retry", ["AAPL"], { time: "08:00", timeZone: "UTC", weekdaysOnly: true });
-    emu.injectFault({ method: "POST", path: `/channels/${id}/messages`, fault: "serverError", status: 502 });
+    emu.injectFault({ method: "POST", path: `/channels/${id}/messages`, fault: "serverError", status: 502, times: 2 });
     try {
-      const first = await a.scheduler.tick(new Date("2026-03-12T08:00:00Z"));
-      expect(first.failed).toHaveLength(1);
-      expect(posts(id)).toEqual([]);
-      const second = await a.scheduler.tick(new Date("2026-03-12T08:01:00Z"));
-      expect(second.delivered.map((d) => d.slotKey)).toEqual(["2026-03-12T08:00@UTC"]);
+      const report = await a.scheduler.tick(new Date("2026-03-12T08:00:00Z"));
+      expect(report.delivered.map((d) => d.slotKey)).toEqual(["2026-03-12T08:00@UTC"]);
+      expect(report.failed).toEqual([]);
       const requests = postRequests(id);
-      expect(requests.map((r) => r.status)).toEqual([502, 200]);
+      expect(requests.map((r) => r.status)).toEqual([502, 502, 200]);
       const nonces = requests.map((r) => (r.body as { nonce?: string }).nonce);
-      expect(nonces[0]).toBe(`${deliveryNonce(id, "2026-03-12T08:00@UTC")}000`);
-      expect(nonces[1]).toBe(nonces[0]);
+      expect(new Set(nonces)).toEqual(new Set([`${deliveryNonce(id, "2026-03-12T08:00@UTC")}000`]));
       expect(posts(id)).toHaveLength(1);
+    } finally {
+      emu.clearFaults();
+      await a.close();
+    }
+  });
+
+  it("a single 404 (Unknown Channel) does not pause the channel: the digest is posted on retry", async () => {
+    const a = await instance(freshDb());
+    const id = await follow(a.app, "once404", ["AAPL"], { time: "08:00", timeZone: "UTC", weekdaysOnly: true });
+    const fault = emu.injectFault({ method: "POST", path: `/channels/${id}/messages`, fault: "unknownChannel", times: 1 });
+    try {
+      const report = await a.scheduler.tick(new Date("2026-03-12T08:00:00Z"));
+      expect(fault.hits).toBe(1);
+      expect(report.delivered.map((d) => d.channelId)).toEqual([id]);
+      expect(postRequests(id).map((r) => r.status)).toEqual([404, 200]);
+      expect(posts(id)).toHaveLength(1);
+      expect((await a.app.store.getChannel(id))?.pausedReason).toBeUndefined();
+      expect((await a.app.store.listScheduledChannels()).map((c) => c.channelId)).toContain(id);
+    } finally {
+      emu.clearFaults();
+      await a.close();
+    }
+  });
+
+  it("a channel rate-limited for 150 s holds up no other channel due in the same minute", async () => {
+    const a = await instance(freshDb());
+    const schedule = { time: "08:00", timeZone: "UTC", weekdaysOnly: true };
+    const limited = await follow(a.app, "limited", ["AAPL"], schedule);
+    const free = await follow(a.app, "free", ["MSFT"], schedule);
+    const fault = emu.injectFault({ method: "POST", path: `/channels/${limited}/messages`, fault: "rateLimit", untilMs: Date.now() + 150_000 });
+    try {
+      const ticked = a.scheduler.tick(new Date("2026-03-12T08:00:00Z"));
+      await emu.waitFor(() => posts(free).length === 1, 30_000, "the unaffected channel's digest");
+      // Still inside the limited channel's 150 s: it has posted nothing and has not been given up.
+      expect(fault.hits).toBeGreaterThan(0);
+      expect(posts(limited)).toEqual([]);
+      expect(Date.now()).toBeLessThan(fault.spec.untilMs ?? 0);
+      await emu.waitFor(() => a.logs.some((l) => l.msg === "channel rate limited; waiting it out" && l.channelId === limited), 5000, "the limited channel's wait");
+      // Stopping gives the limited slot back (claim released) for whoever ticks next.
+      await a.scheduler.stop(0);
+      const report = await ticked;
+      expect(report.delivered.map((d) => d.channelId)).toEqual([free]);
+      expect(await a.app.store.claimDelivery(limited, "2026-03-12T08:00@UTC", "next", 1000)).toMatchObject({ claimed: true, attempt: 2 });
+    } finally {
+      emu.clearFaults();
+      await a.close();
+    }
+  });
+
+  it("a slow but live holder keeps its claim past the lease: the other instance never sends the slot", async () => {
+    const db = freshDb();
+    const a = await instance(db, { leaseMs: 300, instanceId: "slow-a" });
+    const b = await instance(db, { leaseMs: 300, instanceId: "late-b" });
+    const id = await follow(a.app, "slow", ["AAPL"], { time: "08:00", timeZone: "UTC", weekdaysOnly: true });
+    // The first send takes 1.5 s, five leases: the heartbeat has to keep the claim.
+    emu.injectFault({ method: "POST", path: `/channels/${id}/messages`, fault: "delay", delayMs: 1500 });
+    try {
+      const at = new Date("2026-03-12T08:00:00Z");
+      const first = a.scheduler.tick(at);
+      const rivals: TickReport[] = [];
+      for (let i = 0; i < 6; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        rivals.push(await b.scheduler.tick(new Date(at.getTime() + i * 1000)));
+      }
+      const report = await first;
+      expect(report.delivered.map((d) => d.channelId)).toEqual([id]);
+      expect(rivals.flatMap((r) => r.delivered)).toEqual([]);
+      expect(rivals.flatMap((r) => r.held).length).toBeGreaterThan(0);
+      expect(postRequests(id)).toHaveLength(1);
+      expect(posts(id)).toHaveLength(1);
+    } finally {
+      emu.clearFaults();
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("a holder frozen after the first message is taken over from the first unsent message, nothing posted twice", async () => {
+    const db = freshDb();
+    const a = await instance(db, { leaseMs: 300, instanceId: "frozen-a" });
+    const b = await instance(db, { leaseMs: 300, instanceId: "takeover-b" });
+    // More tickers than one message holds (10 embeds): a digest of several messages.
+    const symbols = ["AAPL", "MSFT", "BABA", "SAP.DE", "9988.HK", "NVDA", "AMZN", "TSLA", "GOOGL", "META", "NFLX", "INTC", "JPM"];
+    const id = await follow(a.app, "frozen", symbols, { time: "08:00", timeZone: "UTC", weekdaysOnly: true });
+    const path = `/channels/${id}/messages`;
+    // The second send never gets an answer (the holder hangs), and its database goes away with it.
+    const secondMessage = (body: unknown) => (body as { nonce?: string } | undefined)?.nonce?.endsWith("001") === true;
+    emu.injectFault({ method: "POST", path, fault: "stall", times: 1, match: secondMessage });
+    let aTick: Promise<TickReport> | undefined;
+    try {
+      const at = new Date("2026-03-12T08:00:00Z");
+      aTick = a.scheduler.tick(at);
+      await emu.waitFor(() => emu.stalledRequests === 1, 60_000, "the holder hanging on its second message");
+      await a.app.close();
+      const plan = await b.app.store.deliveryProgress(id, "2026-03-12T08:00@UTC");
+      const total = (JSON.parse(plan.plan ?? "[]") as unknown[]).length;
+      expect(total).toBeGreaterThanOrEqual(2);
+      expect(plan.parts.map((p) => p.part)).toEqual([0]);
+      // The lease runs out (no heartbeat); the other instance continues from message 2.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const report = await b.scheduler.tick(new Date(at.getTime() + 30_000));
+      expect(report.delivered).toEqual([expect.objectContaining({ channelId: id, resumedFrom: 1 })]);
+      emu.releaseStalled();
+      await aTick;
+      const sent = posts(id);
+      expect(sent).toHaveLength(total);
+      const nonces = sent.map((m) => m.nonce);
+      const base = deliveryNonce(id, "2026-03-12T08:00@UTC");
+      expect(nonces).toEqual(Array.from({ length: total }, (_, i) => `${base}${String(i).padStart(3, "0")}`));
+      expect(sent.map((m) => m.embeds.length).reduce((x, y) => x + y, 0)).toBe(symbols.length);
+    } finally {
+      emu.clearFaults();
+      await aTick?.catch(() => undefined);
+      await b.close();
+    }
+  }, 120_000);
+
+  it("tells whoever set the digest up, once, by direct message when the channel is paused", async () => {
+    const db = freshDb();
+    const a = await instance(db);
+    const b = await instance(db);
+    const id = await follow(a.app, "told", ["AAPL"], { time: "08:00", timeZone: "UTC", weekdaysOnly: true });
+    await a.app.store.setDigestContact(id, "830000000000000001");
+    emu.failChannel(id, "missingPermissions");
+    try {
+      const report = await a.scheduler.tick(new Date("2026-03-12T08:00:00Z"));
+      expect(report.skipped.map((s) => s.reason)).toEqual([expect.stringContaining("Missing Permissions")]);
+      const dms = emu.directMessages("830000000000000001");
+      expect(dms).toHaveLength(1);
+      expect(dms[0]?.content).toContain(`<#${id}>`);
+      expect(dms[0]?.content).toContain("/digest schedule");
+      expect(dms[0]?.allowedMentions).toEqual({ parse: [] });
+      // The other instance (and later ticks) do not tell again.
+      await b.scheduler.tick(new Date("2026-03-13T08:00:00Z"));
+      await a.scheduler.tick(new Date("2026-03-16T08:00:00Z"));
+      expect(emu.directMessages("830000000000000001")).toHaveLength(1);
+    } finally {
+      emu.clearFaults();
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("without a contact, tells the server in its system channel", async () => {
+    const a = await instance(freshDb());
+    const id = SYSTEM_GUILD_DIGEST;
+    await a.app.store.addWatch(id, SYSTEM_GUILD, "AAPL", 25);
+    await a.app.store.setSchedule(id, SYSTEM_GUILD, { time: "08:00", timeZone: "UTC", weekdaysOnly: true });
+    emu.failChannel(id, "unknownChannel");
+    try {
+      await a.scheduler.tick(new Date("2026-03-12T08:00:00Z"));
+      const notices = posts(channel.system);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]?.content).toContain("Unknown Channel");
+      expect((await a.app.store.getChannel(id))?.pauseNotifiedAt).toEqual(expect.any(String));
     } finally {
       emu.clearFaults();
       await a.close();

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { sqliteMigrations } from "../src/adapters/store/sqlite-migrations.ts";
+import { sqliteMigrations } from "../src/adapters/store/schema.ts";
 import { migrateSqlite, openSqliteStore } from "../src/adapters/store/sqlite-store.ts";
 
 // Behaviour shared with PostgreSQL is in store-contract.test.ts; this file keeps what is SQLite's own.

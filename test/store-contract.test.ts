@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../src/adapters/store/open-store.ts";
-import { postgresMigrations } from "../src/adapters/store/postgres-migrations.ts";
+import { postgresMigrations } from "../src/adapters/store/schema.ts";
 import { migratePostgres, openPostgresStore, type PostgresStore } from "../src/adapters/store/postgres-store.ts";
-import { sqliteMigrations } from "../src/adapters/store/sqlite-migrations.ts";
+import { sqliteMigrations } from "../src/adapters/store/schema.ts";
 import { openSqliteStore, type SqliteStore } from "../src/adapters/store/sqlite-store.ts";
 import type { BriefResult } from "../src/core/brief.ts";
 import { deliveryNonce } from "../src/core/delivery-nonce.ts";
@@ -251,7 +251,9 @@ describe.each([sqlite, postgres])("$name store (shared contract)", (engine) => {
     const first = await store.claimDelivery("c1", slot, "a", 60_000);
     expect(first).toEqual({ claimed: true, nonce: deliveryNonce("c1", slot), attempt: 1 });
     const rival = await store.claimDelivery("c1", slot, "b", 60_000);
-    expect(rival).toEqual({ claimed: false, status: "claimed" });
+    expect(rival).toMatchObject({ claimed: false, status: "claimed" });
+    // The rival learns when the holder's lease ends, to try again then.
+    expect(rival.claimed === false && rival.status === "claimed" && rival.leaseRemainingMs).toBeGreaterThan(50_000);
     // A zero lease has expired at once: the crash-recovery path.
     const expiring = await store.claimDelivery("c2", "s", "a", 0);
     const reclaimed = await store.claimDelivery("c2", "s", "b", 60_000);
@@ -292,7 +294,74 @@ describe.each([sqlite, postgres])("$name store (shared contract)", (engine) => {
       ...Array.from({ length: 10 }, () => b.claimDelivery("c", "slot", "b", 60_000)),
     ]);
     expect(results.filter((r) => r.claimed)).toHaveLength(1);
-    expect(results.filter((r) => !r.claimed)).toEqual(Array.from({ length: 19 }, () => ({ claimed: false, status: "claimed" })));
+    expect(results.filter((r) => !r.claimed).map((r) => !r.claimed && r.status)).toEqual(Array.from({ length: 19 }, () => "claimed"));
+  });
+
+  test("a heartbeat renews only the holder's claim; a takeover makes the old holder's renewals fail", async () => {
+    const store = await fresh();
+    expect((await store.claimDelivery("c", "s", "a", 60_000)).claimed).toBe(true);
+    expect(await store.renewClaim("c", "s", "a", 60_000)).toBe(true);
+    expect(await store.renewClaim("c", "s", "b", 60_000)).toBe(false);
+    // An expired lease that nobody took over can still be renewed by its holder.
+    expect(await store.renewClaim("c", "s", "a", 0)).toBe(true);
+    const takeover = await store.claimDelivery("c", "s", "b", 60_000);
+    expect(takeover).toMatchObject({ claimed: true, attempt: 2 });
+    expect(await store.renewClaim("c", "s", "a", 60_000)).toBe(false);
+    expect(await store.renewClaim("c", "s", "b", 60_000)).toBe(true);
+    await store.markDelivered("c", "s", []);
+    expect(await store.renewClaim("c", "s", "b", 60_000)).toBe(false);
+    expect(await store.renewClaim("nope", "s", "b", 60_000)).toBe(false);
+  });
+
+  test("a released claim can be taken at once by another owner, only by its holder's release", async () => {
+    const store = await fresh();
+    await store.claimDelivery("c", "s", "a", 600_000);
+    await store.releaseClaim("c", "s", "b");
+    expect(await store.claimDelivery("c", "s", "b", 60_000)).toMatchObject({ claimed: false, status: "claimed" });
+    await store.releaseClaim("c", "s", "a");
+    expect(await store.claimDelivery("c", "s", "b", 60_000)).toMatchObject({ claimed: true, attempt: 2 });
+  });
+
+  test("records a delivery's plan once and its accepted parts idempotently, across handles", async () => {
+    const opener = await engine.newDatabase();
+    const [a, b] = [await opener(), await opener()];
+    open.push(a, b);
+    expect(await a.deliveryProgress("c", "s")).toEqual({ parts: [] });
+    await a.claimDelivery("c", "s", "a", 60_000);
+    expect(await a.saveDeliveryPlan("c", "s", '["first"]')).toBe('["first"]');
+    // A takeover that built again keeps the first plan, so the parts line up.
+    expect(await b.saveDeliveryPlan("c", "s", '["second"]')).toBe('["first"]');
+    await a.recordAcceptedPart("c", "s", { part: 1, messageId: "m1", nonce: "n001" });
+    await a.recordAcceptedPart("c", "s", { part: 0, messageId: "m0", nonce: "n000" });
+    await b.recordAcceptedPart("c", "s", { part: 0, messageId: "other", nonce: "n000" });
+    expect(await b.deliveryProgress("c", "s")).toEqual({
+      plan: '["first"]',
+      parts: [
+        { part: 0, messageId: "m0", nonce: "n000" },
+        { part: 1, messageId: "m1", nonce: "n001" },
+      ],
+    });
+    expect((await a.deliveryProgress("c", "other-slot")).parts).toEqual([]);
+    expect(await a.saveDeliveryPlan("c", "unclaimed", "[]")).toBeUndefined();
+  });
+
+  test("keeps who set the digest up, and tells about a pause once until it is resumed", async () => {
+    const opener = await engine.newDatabase();
+    const [a, b] = [await opener(), await opener()];
+    open.push(a, b);
+    await a.setSchedule("c", "g", { time: "08:00", timeZone: "UTC", weekdaysOnly: true });
+    await a.setDigestContact("c", "u1");
+    expect((await b.getChannel("c"))?.digestContactId).toBe("u1");
+    expect(await a.claimPauseNotice("c")).toBe(false);
+    await a.pauseChannel("c", "Missing Access");
+    expect(await Promise.all([a.claimPauseNotice("c"), b.claimPauseNotice("c")]).then((r) => r.toSorted())).toEqual([false, true]);
+    expect(Number.isNaN(Date.parse((await a.getChannel("c"))?.pauseNotifiedAt ?? ""))).toBe(false);
+    await a.pauseChannel("c", "Missing Access");
+    expect(await a.claimPauseNotice("c")).toBe(false);
+    await a.resumeChannel("c");
+    expect(await a.getChannel("c")).not.toHaveProperty("pauseNotifiedAt");
+    await a.pauseChannel("c", "Unknown Channel");
+    expect(await b.claimPauseNotice("c")).toBe(true);
   });
 
   test("stores feed state and cached JSON, dropping fields that are no longer set", async () => {

@@ -9,7 +9,9 @@ import { REST } from "discord.js";
 import { pino } from "pino";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
-import { createAppDigestScheduler } from "../../src/jobs/scheduler.ts";
+import { createDigestComposer } from "../../src/discord/digest-charts.ts";
+import { createDiscordSender } from "../../src/discord/publisher.ts";
+import { createDigestScheduler } from "../../src/jobs/scheduler.ts";
 
 export interface ProcessRequest {
   env: Record<string, string>;
@@ -30,7 +32,16 @@ export interface ProcessDone {
 const request = JSON.parse(process.argv[2] ?? "{}") as ProcessRequest;
 const app = await createApp(loadConfig(request.env), pino({ level: process.env.BENCH_LOG ?? "warn" }, pino.destination(2)));
 const rest = new REST({ version: "10", api: request.env["DISCORD_API_URL"] ?? "" }).setToken(request.env["DISCORD_TOKEN"] ?? "");
-const scheduler = createAppDigestScheduler({ app, rest, scheduler: { instanceId: request.instanceId } });
+const scheduler = createDigestScheduler({
+  store: app.store,
+  builder: app.digestBuilder,
+  sender: createDiscordSender(rest),
+  compose: createDigestComposer(undefined),
+  log: app.logger,
+  catchupHours: app.config.digest.catchupHours,
+  instanceId: request.instanceId,
+  metrics: app.metrics,
+});
 process.stdout.write(`${JSON.stringify({ phase: "ready" })}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== "go") continue;

@@ -19,7 +19,7 @@ export async function extractCommand(args: string[], openApp: () => Promise<App>
   let lastError = "";
   for (const input of positionals) {
     try {
-      const resolved = await resolveInput(input, baseUrl);
+      const resolved = await resolveInput(input, baseUrl, app.config.fetch.maxBytes);
       const article = await app.summarizer.loadArticle(resolved);
       if (values.json) process.stdout.write(`${JSON.stringify({ input, ok: true, ...article })}\n`);
       else process.stdout.write(`${positionals.length > 1 ? `== ${input}\n` : ""}${renderArticleText(article)}\n\n`);

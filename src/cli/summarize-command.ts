@@ -15,9 +15,10 @@ export async function summarizeCommand(args: string[], openApp: () => Promise<Ap
   if (positionals.length !== 1) throw new UsageError("summarize takes exactly one URL, file or - (stdin).");
   const language = values.lang.trim().toLowerCase();
   if (!/^[a-z]{2}$/.test(language)) throw new UsageError(`--lang takes a two-letter language code (en, de, fr), not "${values.lang}".`);
-  const input = await resolveInput(positionals[0] as string);
+  const { fetch } = loadConfig();
+  const input = await resolveInput(positionals[0] as string, undefined, fetch.maxBytes);
   // A link the fetcher would refuse is refused before the app (symbols, extractor, model client) loads.
-  if (input.kind === "url") createLinkPolicy(loadConfig().fetch.allowPrivate).check(input.url);
+  if (input.kind === "url") createLinkPolicy(fetch.allowPrivate).check(input.url);
   const app = await openApp();
   const started = performance.now();
   const outcome = await app.summarizer.summarize(input, { language });

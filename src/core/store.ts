@@ -33,13 +33,32 @@ export interface ChannelState {
   lastDigestAt?: string;
   /** Language of the channel's digests (ISO 639-1), chosen with /digest schedule; kept when the schedule is turned off. */
   language?: string;
+  /** Discord user id of whoever last set the schedule: told (by DM) when the channel is paused. */
+  digestContactId?: string;
+  /** When the server was told about the current pause (ISO); cleared on resume. */
+  pauseNotifiedAt?: string;
 }
 
 export type AddWatchResult = "added" | "exists" | "limit";
 
 export type ClaimResult =
   | { claimed: true; nonce: string; attempt: number }
-  | { claimed: false; status: "sent" | "claimed" | "skipped" };
+  | { claimed: false; status: "sent" | "skipped" }
+  /** Someone else holds the slot; their lease ends in `leaseRemainingMs` unless renewed. */
+  | { claimed: false; status: "claimed"; leaseRemainingMs: number };
+
+/** One message of a delivery that Discord accepted. */
+export interface AcceptedPart {
+  part: number;
+  messageId: string;
+  nonce: string;
+}
+
+/** What a delivery has done so far: the messages it is to send (JSON, set once) and those accepted. */
+export interface DeliveryProgress {
+  plan?: string;
+  parts: AcceptedPart[];
+}
 
 export interface FeedState {
   url: string;
@@ -77,6 +96,13 @@ export interface Store {
   pauseChannel(channelId: string, reason: string): Promise<void>;
   resumeChannel(channelId: string): Promise<void>;
   setLastDigestAt(channelId: string, at: string): Promise<void>;
+  /** Records who set the channel's digest up (told when it is paused). */
+  setDigestContact(channelId: string, userId: string): Promise<void>;
+  /**
+   * Marks the current pause as told to the server; true only for the first caller of a pause
+   * (across instances), so the server hears about it once.
+   */
+  claimPauseNotice(channelId: string): Promise<boolean>;
   /** Channels with a schedule, not paused, with their watched symbols (may be empty). */
   listScheduledChannels(): Promise<Array<ChannelState & { schedule: DigestSchedule; symbols: string[] }>>;
 
@@ -86,6 +112,18 @@ export interface Store {
    * across attempts so Discord can drop a duplicate send.
    */
   claimDelivery(channelId: string, slotKey: string, owner: string, leaseMs: number): Promise<ClaimResult>;
+  /**
+   * Extends the claim's lease when `owner` still holds it (a heartbeat, and the check before each
+   * send); false when the claim was lost (taken over after its lease ran out) or is finished.
+   */
+  renewClaim(channelId: string, slotKey: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Gives the claim up at once (a stop, an overrun deadline): the next claimer need not wait out the lease. */
+  releaseClaim(channelId: string, slotKey: string, owner: string): Promise<void>;
+  deliveryProgress(channelId: string, slotKey: string): Promise<DeliveryProgress>;
+  /** Stores the delivery's messages unless some are stored already; returns the stored ones. */
+  saveDeliveryPlan(channelId: string, slotKey: string, planJson: string): Promise<string | undefined>;
+  /** Records one message as accepted by Discord (idempotent). */
+  recordAcceptedPart(channelId: string, slotKey: string, part: AcceptedPart): Promise<void>;
   markDelivered(channelId: string, slotKey: string, messageIds: string[]): Promise<void>;
   /** Records a slot as deliberately not sent (paused channel, too old to catch up). */
   markSkipped(channelId: string, slotKey: string, reason: string): Promise<void>;

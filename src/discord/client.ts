@@ -1,5 +1,6 @@
 import { Client, GatewayIntentBits, Options } from "discord.js";
 import type { Config } from "../config.ts";
+import { rejectLongChannelRateLimits } from "./publisher.ts";
 
 /**
  * The gateway client: Guilds intent only (interactions need no intent), caches limited to what
@@ -39,6 +40,7 @@ export function createDiscordClient(discord: Config["discord"]): Client {
     allowedMentions: { parse: [] },
     // SHARD_COUNT/SHARD_IDS: this process runs those shards of that many; unset: Discord's recommendation.
     ...(discord.shards ? { shards: discord.shards.ids, shardCount: discord.shards.count } : { shards: "auto" as const }),
-    ...(discord.apiUrl ? { rest: { api: discord.apiUrl } } : {}),
+    // A long rate limit on one channel's posts is waited out by that channel's delivery, not in the shared REST queue.
+    rest: { ...(discord.apiUrl ? { api: discord.apiUrl } : {}), rejectOnRateLimit: rejectLongChannelRateLimits },
   });
 }

@@ -9,6 +9,7 @@ import type {
 } from "discord-api-types/v10";
 import type { DigestBuilder } from "../core/digest.ts";
 import type { ChartRenderer, MarketData } from "../core/market.ts";
+import type { DeliveryOutcome, DeliveryRequest, DigestSender } from "../core/outbox.ts";
 import type { LinkPolicy, SymbolDirectory } from "../core/ports.ts";
 import type { Store } from "../core/store.ts";
 import type { Summarizer } from "../core/summarize.ts";
@@ -38,6 +39,11 @@ export interface CommandServices {
   charts: ChartRenderer;
   /** The news feeds read for a ticker (empty for a symbol the directory does not know). */
   feedUrlsFor(symbol: string): readonly string[];
+  /**
+   * Posts a digest through the one delivery path scheduled digests take (a ledger claim, retries,
+   * a pause only when refusals persist), sent with `sender` and claimed as `owner`.
+   */
+  deliverDigest(sender: DigestSender, owner: string, request: DeliveryRequest): Promise<DeliveryOutcome>;
   /** Which engine writes briefs, for /status. */
   engine: { name: "llm" | "extractive"; model?: string };
 }

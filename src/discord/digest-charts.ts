@@ -1,7 +1,8 @@
 import type { Digest } from "../core/digest.ts";
 import { DAY_CHART_MAX_TICKERS, type ChartRenderer, type Quote } from "../core/market.ts";
 import type { Logger } from "../logger.ts";
-import type { DigestMessage } from "./render-digest.ts";
+import { translator } from "./i18n.ts";
+import { renderDigest, type DigestMessage } from "./render-digest.ts";
 
 /** Discord takes at most 10 attachments per message; each image holds DAY_CHART_MAX_TICKERS panels. */
 const MAX_IMAGES = 10;
@@ -33,4 +34,13 @@ export async function withDayCharts(
     log?.warn({ err }, "digest price chart could not be drawn");
     return messages;
   }
+}
+
+/**
+ * A scheduled digest as the messages a channel receives: rendered in the digest's language, with
+ * the day's chart when prices are on (`charts` absent: no chart).
+ */
+export function createDigestComposer(charts: ChartRenderer | undefined, log?: Pick<Logger, "warn">) {
+  return (digest: Digest): Promise<DigestMessage[]> =>
+    withDayCharts(renderDigest(digest, { heading: translator(digest.language).t("digest.heading.daily") }), digest, charts, log);
 }

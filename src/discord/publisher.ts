@@ -1,8 +1,5 @@
-import { DiscordAPIError, RESTJSONErrorCodes, Routes, type APIMessage, type REST } from "discord.js";
-import { messageNonce } from "../core/delivery-nonce.ts";
-import type { Store } from "../core/store.ts";
-import type { Logger } from "../logger.ts";
-import type { DigestMessage } from "./render-digest.ts";
+import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes, Routes, type APIChannel, type APIGuild, type APIMessage, type RateLimitData, type REST } from "discord.js";
+import type { DigestSender, SendFailure } from "../core/outbox.ts";
 
 /** Why Discord refused a channel, in words a server admin can act on. */
 export const CHANNEL_REFUSALS = {
@@ -12,28 +9,7 @@ export const CHANNEL_REFUSALS = {
   [RESTJSONErrorCodes.UnknownChannel]: "Unknown Channel: the channel was deleted or the bot can no longer reach it",
 } as const;
 
-type RefusalCode = keyof typeof CHANNEL_REFUSALS;
-
-/** Discord refused the channel for good (no access, deleted): the channel has been paused. */
-export class ChannelUnavailableError extends Error {
-  readonly channelId: string;
-  readonly status: number;
-  readonly code: RefusalCode;
-  /** The reason stored with the pause. */
-  readonly reason: string;
-  /** Ids of the messages of this delivery that were posted before the refusal. */
-  readonly postedIds: string[];
-  constructor(channelId: string, status: number, code: RefusalCode, postedIds: string[], options?: { cause?: unknown }) {
-    const reason = CHANNEL_REFUSALS[code];
-    super(`Discord refused channel ${channelId}: ${reason}`, options);
-    this.name = "ChannelUnavailableError";
-    this.channelId = channelId;
-    this.status = status;
-    this.code = code;
-    this.reason = reason;
-    this.postedIds = postedIds;
-  }
-}
+export type RefusalCode = keyof typeof CHANNEL_REFUSALS;
 
 /** The refusal code of an answer that means "this channel will not take messages", else undefined. */
 export function channelRefusal(err: unknown): RefusalCode | undefined {
@@ -45,56 +21,62 @@ export function channelRefusal(err: unknown): RefusalCode | undefined {
   return undefined;
 }
 
-export interface PublishRequest {
-  channelId: string;
-  messages: readonly DigestMessage[];
-  /** The delivery's base nonce (deliveryNonce): the same on every attempt of one delivery. */
-  nonceBase: string;
+export function classifySendError(err: unknown): SendFailure {
+  const code = channelRefusal(err);
+  if (code !== undefined) return { kind: "refused", code, status: (err as DiscordAPIError).status, reason: CHANNEL_REFUSALS[code] };
+  if (err instanceof RateLimitError) return { kind: "rateLimited", retryAfterMs: Math.max(err.retryAfter, err.timeToReset, 1000) };
+  if (err instanceof HTTPError) return { kind: "transient", message: `HTTP ${err.status} from Discord` };
+  if (err instanceof DiscordAPIError) {
+    const message = `Discord answered ${err.status} (${err.code}): ${err.message}`;
+    return err.status >= 500 || err.status === 408 ? { kind: "transient", message } : { kind: "permanent", message };
+  }
+  // Timeouts (AbortError), refused or reset connections, DNS hiccups: the request may not have arrived.
+  return { kind: "transient", message: err instanceof Error ? err.message || err.name : String(err) };
 }
 
-export interface DigestPublisher {
-  /**
-   * Posts the messages in order and returns their ids. Each message carries the nonce of its
-   * part with enforce_nonce, so a retried delivery is deduplicated by Discord within its nonce
-   * window. A channel Discord refuses is paused (reason kept) and ChannelUnavailableError thrown;
-   * any other failure is thrown as is (rate limits are waited out by the REST client).
-   */
-  publish(request: PublishRequest): Promise<string[]>;
+/** Rate limits longer than this are handed back to the delivery (which waits with its claim kept alive) instead of queued inside the REST client. */
+export const LONG_RATE_LIMIT_MS = 5_000;
+
+/**
+ * discord.js `rejectOnRateLimit`: a long rate limit on posting in one channel rejects at once
+ * (RateLimitError), so that channel's delivery waits it out on its own while every other channel
+ * keeps posting; short ones are queued by the REST client as usual.
+ */
+export function rejectLongChannelRateLimits(data: RateLimitData): boolean {
+  return data.route === "/channels/:id/messages" && data.method.toUpperCase() === "POST" && Math.max(data.timeToReset, data.retryAfter) > LONG_RATE_LIMIT_MS;
 }
 
-export interface PublisherDeps {
-  /** discord.js REST client (`client.rest`). */
-  rest: REST;
-  store: Store;
-  log: Logger;
-}
-
-export function createDigestPublisher(deps: PublisherDeps): DigestPublisher {
+/** The sender over the bot's REST client (`client.rest`), which paces requests within Discord's limits. */
+export function createDiscordSender(rest: REST): DigestSender {
+  const post = async (channelId: string, body: object, signal?: AbortSignal): Promise<string> => {
+    const posted = (await rest.post(Routes.channelMessages(channelId), { body, ...(signal ? { signal } : {}) })) as APIMessage;
+    return posted.id;
+  };
   return {
-    async publish({ channelId, messages, nonceBase }) {
-      const ids: string[] = [];
-      for (const [part, message] of messages.entries()) {
-        const body = {
-          ...(message.content !== undefined && message.content !== "" ? { content: message.content } : {}),
-          embeds: message.embeds,
-          nonce: messageNonce(nonceBase, part),
-          enforce_nonce: true,
-          allowed_mentions: { parse: [] },
-        };
-        try {
-          const files = message.files?.map((f) => ({ name: f.name, data: Buffer.from(f.data), contentType: "image/png" }));
-          const posted = (await deps.rest.post(Routes.channelMessages(channelId), { body, ...(files?.length ? { files } : {}) })) as APIMessage;
-          ids.push(posted.id);
-        } catch (err) {
-          const code = channelRefusal(err);
-          if (code === undefined) throw err;
-          const refusal = new ChannelUnavailableError(channelId, (err as DiscordAPIError).status, code, ids, { cause: err });
-          await deps.store.pauseChannel(channelId, refusal.reason);
-          deps.log.warn({ channelId, status: refusal.status, code, posted: ids.length }, "channel refused the digest; paused");
-          throw refusal;
-        }
-      }
-      return ids;
+    async send(channelId, message, nonce, signal) {
+      const body = {
+        ...(message.content !== undefined && message.content !== "" ? { content: message.content } : {}),
+        embeds: message.embeds,
+        nonce,
+        enforce_nonce: true,
+        allowed_mentions: { parse: [] },
+      };
+      const files = message.files?.map((f) => ({ name: f.name, data: Buffer.from(f.data), contentType: "image/png" }));
+      const posted = (await rest.post(Routes.channelMessages(channelId), {
+        body,
+        ...(files?.length ? { files } : {}),
+        ...(signal ? { signal } : {}),
+      })) as APIMessage;
+      return posted.id;
+    },
+    classify: classifySendError,
+    async sendDirect(userId, content) {
+      const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIChannel;
+      return post(dm.id, { content, allowed_mentions: { parse: [] } });
+    },
+    async systemChannel(guildId) {
+      const guild = (await rest.get(Routes.guild(guildId))) as APIGuild;
+      return guild.system_channel_id ?? undefined;
     },
   };
 }

@@ -1,31 +1,28 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import cron, { type ScheduledTask } from "node-cron";
-import type { REST } from "discord.js";
-import type { App } from "../app.ts";
 import { digestSince, selectTickers } from "../core/digest-builder.ts";
 import { DIGEST_LANGUAGE, type Digest, type DigestBuilder } from "../core/digest.ts";
+import { createKeyedLimiter } from "../core/limiter.ts";
 import { noMetrics, type Metrics } from "../core/metrics.ts";
+import type { DeliveryOutcome, DigestSender, OutgoingMessage } from "../core/outbox.ts";
 import { dueSlots, latestSlotAtOrBefore, type Slot } from "../core/slots.ts";
 import type { ChannelState, DigestSchedule, Store } from "../core/store.ts";
-import { ChannelUnavailableError, createDigestPublisher, type DigestPublisher } from "../discord/publisher.ts";
-import { translator } from "../discord/i18n.ts";
-import { renderDigest } from "../discord/render-digest.ts";
-import { withDayCharts } from "../discord/digest-charts.ts";
-import type { ChartRenderer } from "../core/market.ts";
 import type { Logger } from "../logger.ts";
+import { DEFAULT_DELIVERY_POLICY, deliverDigest, type DeliveryPolicy } from "./delivery.ts";
 
 /**
  * Scheduled digests. node-cron ticks every minute; each tick finds the slots that fell due since
- * the previous tick (slots.ts: per channel zone, DST-correct), claims each (channel, slot) in
- * the store's delivery ledger, builds one digest for the union of the claimed channels' tickers
- * (per `since`, so channels share per-ticker work), posts each channel its part with the claim's
- * stable nonce, and marks the slot sent. On start, the latest slot of each channel is caught up
- * once when it is within the grace window and skipped (and logged) when older.
+ * the previous tick (slots.ts: per channel zone, DST-correct), claims each (channel, slot) in the
+ * store's delivery ledger, builds one digest for the union of the claimed channels' tickers (per
+ * `since`, so channels share per-ticker work) and delivers each channel its part on its own
+ * (delivery.ts: heartbeat-renewed lease, progress recorded per message, retries and pauses), all
+ * channels at once within the REST client's global limit: one channel's rate limit or refusal
+ * holds up no other. On start, the latest slot of each channel is caught up once when it is within
+ * the grace window and skipped (and logged) when older.
  *
- * Delivery is at-least-once with a dedupe window: a claim whose holder died is taken over after
- * its lease; the retry reuses the same Discord nonces, so Discord drops a duplicate post made
- * within its nonce window.
+ * A slot held by another instance is tried again when that holder's lease ends (and on every
+ * tick), so a dead holder's digest is continued within about a lease.
  */
 
 export type ScheduledChannel = ChannelState & { schedule: DigestSchedule; symbols: string[] };
@@ -33,31 +30,33 @@ export type ScheduledChannel = ChannelState & { schedule: DigestSchedule; symbol
 export interface DigestSchedulerDeps {
   store: Store;
   builder: DigestBuilder;
-  publisher: DigestPublisher;
+  sender: DigestSender;
+  /** A channel's digest as messages (its heading, labels and charts in the digest's language). */
+  compose(digest: Digest): Promise<OutgoingMessage[]>;
   log: Logger;
   /** Grace window of the catch-up on start (config.digest.catchupHours). */
   catchupHours: number;
   /** Owner recorded with claims (default host:pid:random). */
   instanceId?: string;
-  /** How long a claim keeps others off a slot: longer than a build plus the posts (default 15 min). */
+  /** Lease of a claim, renewed by a heartbeat while the holder works (default 45 s; DIGEST_LEASE_S). */
   leaseMs?: number;
+  /** Retries, backoff and deadlines of each delivery (delivery.ts). */
+  policy?: Partial<Omit<DeliveryPolicy, "leaseMs">>;
   /** Claims of one slot before it is given up and recorded skipped (default 3). */
   maxAttempts?: number;
-  /** Language of scheduled digests (default "en"). */
+  /** Language of the digests of channels that chose none (default "en"). */
   language?: string;
-  /** The clock of cron ticks (tests call tick(now) directly instead). */
-  now?: () => Date;
-  /** Channels posted to at once (default 8); the REST client paces them within Discord's limits. */
-  publishConcurrency?: number;
-  /** Draws the digest's compact price chart (absent: no chart). */
-  charts?: ChartRenderer;
   /**
-   * Channels claimed at a time (default 25): a process claims a batch, builds and posts it, then
-   * claims the next, so processes sharing the database spread a slot's channels between them.
+   * Channels claimed at a time (default 25): a process claims a batch and builds its digests
+   * before claiming the next, so processes sharing the database spread a slot's channels.
    */
   claimBatch?: number;
   /** Digests delivered / failed / paused, and each tick's lag. */
   metrics?: Metrics;
+  /** The clock of cron ticks (tests call tick(now) directly instead). */
+  now?: () => Date;
+  /** Deliveries running at once (default 50); the REST client paces the sends within Discord's global limit. */
+  publishConcurrency?: number;
 }
 
 export interface DeliveryRecord {
@@ -67,28 +66,28 @@ export interface DeliveryRecord {
 
 export interface TickReport {
   at: string;
-  delivered: Array<DeliveryRecord & { messageIds: string[]; tickers: number }>;
+  delivered: Array<DeliveryRecord & { messageIds: string[]; resumedFrom: number }>;
   skipped: Array<DeliveryRecord & { reason: string }>;
   failed: Array<DeliveryRecord & { error: string }>;
-  /** Slots another instance holds (or this one until its lease ends), re-checked on later ticks. */
+  /** Slots another instance holds (or this one is still delivering), re-checked later. */
   held: DeliveryRecord[];
 }
 
 export interface DigestScheduler {
   readonly instanceId: string;
-  /** Delivers the slots due in (previous tick, now]; the first tick looks back one minute. */
+  /** Delivers the slots due in (previous tick, now]; the first tick looks back one minute. Resolves when those deliveries end. */
   tick(now?: Date): Promise<TickReport>;
   /** Delivers each channel's latest slot when within the grace window, records older ones skipped. */
   catchUp(now?: Date): Promise<TickReport>;
-  /** Catch-up, then a tick every minute. */
+  /** Catch-up, then a tick every minute; resolves with the catch-up's report. */
   start(): Promise<TickReport>;
-  /** Stops ticking and waits (at most `timeoutMs`) for the running tick, then aborts it. */
+  /** Stops ticking and waits (at most `timeoutMs`) for running deliveries, then aborts them (their claims are released). */
   stop(timeoutMs?: number): Promise<void>;
 }
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
-export const DEFAULT_LEASE_MS = 15 * MINUTE_MS;
+export const DEFAULT_LEASE_MS = DEFAULT_DELIVERY_POLICY.leaseMs;
 
 interface Candidate {
   channel: ScheduledChannel;
@@ -106,38 +105,49 @@ function emptyReport(now: Date): TickReport {
   return { at: now.toISOString(), delivered: [], skipped: [], failed: [], held: [] };
 }
 
-async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
-}
-
 export function createDigestScheduler(deps: DigestSchedulerDeps): DigestScheduler {
-  const { store, builder, publisher, log } = deps;
+  const { store, builder, sender, log } = deps;
   const instanceId = deps.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const policy: Partial<DeliveryPolicy> = { ...deps.policy, leaseMs };
   const maxAttempts = deps.maxAttempts ?? 3;
   const language = deps.language ?? DIGEST_LANGUAGE;
   const graceMs = deps.catchupHours * HOUR_MS;
   const clock = deps.now ?? (() => new Date());
+  const deliveries = createKeyedLimiter({ concurrency: deps.publishConcurrency ?? 50 });
+  const limit = <T>(run: () => Promise<T>) => deliveries.run("*", run);
   const metrics = deps.metrics ?? noMetrics;
   const abort = new AbortController();
-  /** Slots seen held elsewhere or failed here, retried while they are the channel's latest and within grace. */
+  /** Slots seen held elsewhere or given back here, retried while they are the channel's latest and within grace. */
   const pending = new Map<string, Candidate>();
+  /** Deliveries running in this process, by channel|slot. */
+  const running = new Map<string, Promise<void>>();
   let lastTick: Date | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let task: ScheduledTask | undefined;
+  let wakeTimer: NodeJS.Timeout | undefined;
+  let wakeAt = Number.POSITIVE_INFINITY;
+  let started = false;
   let stopped = false;
 
   function serialized<T>(run: () => Promise<T>): Promise<T> {
     const result = queue.then(run, run);
     queue = result.catch(() => {});
     return result;
+  }
+
+  /** When running (not under tests' injected time), looks at pending slots again once a holder's lease has ended. */
+  function wakeIn(ms: number): void {
+    if (!started || stopped) return;
+    const at = Date.now() + ms;
+    if (at >= wakeAt) return;
+    clearTimeout(wakeTimer);
+    wakeAt = at;
+    wakeTimer = setTimeout(() => {
+      wakeAt = Number.POSITIVE_INFINITY;
+      serialized(() => plan(clock(), emptyReport(clock()), [], false)).catch((err: unknown) => log.error({ err }, "digest retry failed"));
+    }, Math.max(0, ms));
+    wakeTimer.unref();
   }
 
   function latestSlot(channel: ScheduledChannel, now: Date): Slot | undefined {
@@ -160,95 +170,156 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
 
   async function claimAll(candidates: readonly Candidate[], report: TickReport): Promise<Claimed[]> {
     const claimed: Claimed[] = [];
-    for (const candidate of candidates) {
+    const claimOne = async (candidate: Candidate): Promise<void> => {
       const { channelId } = candidate.channel;
       const { slotKey } = candidate.slot;
+      const key = keyOf(channelId, slotKey);
+      if (running.has(key)) {
+        report.held.push({ channelId, slotKey });
+        return;
+      }
       if (candidate.channel.symbols.length === 0) {
         await skip(report, candidate, "the channel follows no tickers");
-        continue;
+        return;
       }
       const claim = await store.claimDelivery(channelId, slotKey, instanceId, leaseMs);
       if (claim.claimed) {
         claimed.push({ ...candidate, nonce: claim.nonce, attempt: claim.attempt });
       } else if (claim.status === "claimed") {
-        pending.set(keyOf(channelId, slotKey), candidate);
+        pending.set(key, candidate);
         report.held.push({ channelId, slotKey });
+        wakeIn(claim.leaseRemainingMs + 1000);
       } else {
-        pending.delete(keyOf(channelId, slotKey));
+        pending.delete(key);
       }
-    }
+    };
+    // Claims are short statements: a few at a time keeps a PostgreSQL pool free for the deliveries.
+    const claims = createKeyedLimiter({ concurrency: 8 });
+    await Promise.all(candidates.map((candidate) => claims.run("*", () => claimOne(candidate))));
     return claimed;
   }
 
-  async function failed(report: TickReport, item: Claimed, err: unknown): Promise<void> {
+  async function settle(report: TickReport, item: Claimed, outcome: DeliveryOutcome, now: Date): Promise<void> {
     const { channelId } = item.channel;
     const { slotKey } = item.slot;
-    const message = err instanceof Error ? err.message : String(err);
-    log.error({ err, channelId, slotKey, attempt: item.attempt }, "digest delivery failed");
-    report.failed.push({ channelId, slotKey, error: message });
-    metrics.digest("failed");
-    if (item.attempt >= maxAttempts) await skip(report, item, `failed ${item.attempt} times: ${message.slice(0, 200)}`);
-    // Retried once the claim's lease has run out.
-    else pending.set(keyOf(channelId, slotKey), item);
-  }
-
-  async function publishOne(item: Claimed, digest: Digest, now: Date, report: TickReport): Promise<void> {
-    const { channelId } = item.channel;
-    const { slotKey } = item.slot;
-    const own = selectTickers(digest, item.channel.symbols);
-    try {
-      const messages = await withDayCharts(renderDigest(own, { heading: translator(own.language).t("digest.heading.daily") }), own, deps.charts, log);
-      const messageIds = await publisher.publish({ channelId, messages, nonceBase: item.nonce });
-      await store.markDelivered(channelId, slotKey, messageIds);
-      await store.setLastDigestAt(channelId, now.toISOString());
-      pending.delete(keyOf(channelId, slotKey));
-      report.delivered.push({ channelId, slotKey, messageIds, tickers: own.tickers.length });
-      metrics.digest("delivered");
-      log.info({ channelId, slotKey, messages: messageIds.length, tickers: own.tickers.length, attempt: item.attempt }, "digest delivered");
-    } catch (err) {
-      if (err instanceof ChannelUnavailableError) {
+    const key = keyOf(channelId, slotKey);
+    switch (outcome.status) {
+      case "delivered":
+        await store.setLastDigestAt(channelId, now.toISOString());
+        pending.delete(key);
+        report.delivered.push({ channelId, slotKey, messageIds: outcome.messageIds, resumedFrom: outcome.resumedFrom });
+        metrics.digest("delivered");
+        log.info({ channelId, slotKey, messages: outcome.messageIds.length, resumedFrom: outcome.resumedFrom, attempt: outcome.attempt }, "digest delivered");
+        return;
+      case "paused":
         metrics.digest("paused");
-        await skip(report, item, `channel paused: ${err.reason}`);
-      } else await failed(report, item, err);
+        pending.delete(key);
+        report.skipped.push({ channelId, slotKey, reason: `channel paused: ${outcome.refusal.reason}` });
+        return;
+      case "lost":
+        // Another instance holds it now; looked at again in case that one dies too.
+        pending.set(key, item);
+        report.held.push({ channelId, slotKey });
+        log.warn({ channelId, slotKey, attempt: outcome.attempt }, "digest claim taken over by another instance; stopped sending");
+        return;
+      case "held":
+      case "finished":
+        return;
+      case "failed":
+        report.failed.push({ channelId, slotKey, error: outcome.error });
+        metrics.digest("failed");
+        log.error({ channelId, slotKey, attempt: outcome.attempt, error: outcome.error }, "digest delivery failed");
+        if (outcome.permanent || outcome.attempt >= maxAttempts) {
+          await skip(report, item, `failed ${outcome.attempt} times: ${outcome.error.slice(0, 200)}`);
+        } else {
+          pending.set(key, item);
+          if (outcome.retryInMs !== undefined) wakeIn(outcome.retryInMs);
+        }
     }
   }
 
-  async function deliver(candidates: readonly Candidate[], now: Date, report: TickReport): Promise<void> {
-    const batch = Math.max(1, deps.claimBatch ?? 25);
-    for (let start = 0; start < candidates.length && !abort.signal.aborted; start += batch) {
-      await deliverClaimed(await claimAll(candidates.slice(start, start + batch), report), now, report);
-    }
-  }
-
-  async function deliverClaimed(claimed: readonly Claimed[], now: Date, report: TickReport): Promise<void> {
-    // Channels with the same `since` and language share one build: the union of their tickers, built once.
-    const groups = new Map<string, Claimed[]>();
-    for (const item of claimed) {
-      const since = digestSince(item.channel.lastDigestAt, now).getTime();
-      const key = `${since}|${item.channel.language ?? language}`;
-      groups.set(key, [...(groups.get(key) ?? []), item]);
-    }
-    for (const [key, items] of groups) {
-      const [since, groupLanguage] = key.split("|") as [string, string];
-      const symbols = [...new Set(items.flatMap((item) => item.channel.symbols))];
-      let digest: Digest;
-      try {
-        digest = await builder.build({ symbols, since: new Date(Number(since)), language: groupLanguage, now, signal: abort.signal });
-      } catch (err) {
-        for (const item of items) await failed(report, item, err);
-        continue;
+  /** Claims the candidates (plus pending slots), then delivers each claimed one; resolves when the claims are made, with the deliveries' end. */
+  async function plan(now: Date, report: TickReport, fresh: readonly Candidate[], includeAllPending = true): Promise<{ done: Promise<void> }> {
+    const candidates = new Map(fresh.map((c) => [keyOf(c.channel.channelId, c.slot.slotKey), c] as const));
+    if (pending.size > 0) {
+      const byId = new Map((await store.listScheduledChannels()).map((c) => [c.channelId, c]));
+      for (const [key, held] of pending) {
+        const channel = byId.get(held.channel.channelId);
+        const latest = channel && latestSlot(channel, now);
+        const stillWanted = channel !== undefined && latest?.slotKey === held.slot.slotKey && now.getTime() - held.slot.at.getTime() <= graceMs;
+        if (!stillWanted) {
+          pending.delete(key);
+          log.info({ channelId: held.channel.channelId, slotKey: held.slot.slotKey }, "digest slot no longer retried");
+        } else if (includeAllPending || !running.has(key)) {
+          if (!candidates.has(key)) candidates.set(key, { channel, slot: held.slot });
+        }
       }
-      await forEachLimit(items, deps.publishConcurrency ?? 8, (item) => publishOne(item, digest, now, report));
     }
+    if (candidates.size === 0) return { done: Promise.resolve() };
+    const all = [...candidates.values()];
+    const jobs: Promise<void>[] = [];
+    const batch = Math.max(1, deps.claimBatch ?? 25);
+    for (let start = 0; start < all.length && !abort.signal.aborted; start += batch) {
+      // A batch's digests are built before the next batch is claimed, so other processes take their share.
+      jobs.push(...(await deliverBatch(await claimAll(all.slice(start, start + batch), report), now, report)));
+    }
+    return { done: Promise.all(jobs).then(() => undefined) };
   }
 
-  async function runTick(now: Date): Promise<TickReport> {
-    const report = emptyReport(now);
+  /** Starts the deliveries of claimed channels; resolves once their digests are built, with the deliveries' ends. */
+  async function deliverBatch(claimed: readonly Claimed[], now: Date, report: TickReport): Promise<Promise<void>[]> {
+    // Channels with the same `since` and language share one build: the union of their tickers, built once.
+    const groups = new Map<string, { since: number; language: string; symbols: Set<string>; digest?: Promise<Digest> }>();
+    const groupOf = (item: Claimed) => {
+      const since = digestSince(item.channel.lastDigestAt, now).getTime();
+      const itemLanguage = item.channel.language ?? language;
+      const key = `${since}|${itemLanguage}`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { since, language: itemLanguage, symbols: new Set<string>() };
+        groups.set(key, group);
+      }
+      return group;
+    };
+    for (const item of claimed) for (const symbol of item.channel.symbols) groupOf(item).symbols.add(symbol);
+    const digestFor = (item: Claimed): Promise<Digest> => {
+      const group = groupOf(item);
+      group.digest ??= builder.build({ symbols: [...group.symbols], since: new Date(group.since), language: group.language, now, signal: abort.signal });
+      return group.digest;
+    };
+
+    const jobs = claimed.map((item) => {
+      const { channelId, guildId } = item.channel;
+      const { slotKey } = item.slot;
+      const key = keyOf(channelId, slotKey);
+      const job = limit(() =>
+        deliverDigest(
+          { store, sender, log, owner: instanceId, policy },
+          {
+            channelId,
+            slotKey,
+            claim: { nonce: item.nonce, attempt: item.attempt },
+            signal: abort.signal,
+            tellServerOnPause: { guildId, ...(item.channel.digestContactId ? { contactId: item.channel.digestContactId } : {}) },
+            compose: async () => deps.compose(selectTickers(await digestFor(item), item.channel.symbols)),
+          },
+        ),
+      )
+        .then((outcome) => settle(report, item, outcome, now))
+        .catch((err: unknown) => log.error({ err, channelId, slotKey }, "digest delivery crashed"))
+        .finally(() => running.delete(key));
+      running.set(key, job);
+      return job;
+    });
+    await Promise.allSettled(claimed.map(digestFor));
+    return jobs;
+  }
+
+  async function runTick(now: Date, report: TickReport): Promise<{ done: Promise<void> }> {
     const from = lastTick ?? new Date(now.getTime() - MINUTE_MS);
     if (lastTick === undefined || now > lastTick) lastTick = now;
-    const channels = await store.listScheduledChannels();
-    const candidates = new Map<string, Candidate>();
-    for (const channel of channels) {
+    const candidates: Candidate[] = [];
+    for (const channel of await store.listScheduledChannels()) {
       let due: Slot[];
       try {
         due = dueSlots(now, from, channel.schedule);
@@ -259,24 +330,12 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
       // After a stall longer than a day only the newest slot is worth a digest.
       for (const old of due.slice(0, -1)) await skip(report, { channel, slot: old }, "superseded by a newer slot");
       const slot = due.at(-1);
-      if (slot !== undefined) candidates.set(keyOf(channel.channelId, slot.slotKey), { channel, slot });
+      if (slot !== undefined) candidates.push({ channel, slot });
     }
-    const byId = new Map(channels.map((c) => [c.channelId, c]));
-    for (const [key, held] of pending) {
-      const channel = byId.get(held.channel.channelId);
-      const latest = channel && latestSlot(channel, now);
-      const stillWanted = channel !== undefined && latest?.slotKey === held.slot.slotKey && now.getTime() - held.slot.at.getTime() <= graceMs;
-      if (!stillWanted) {
-        pending.delete(key);
-        log.info({ channelId: held.channel.channelId, slotKey: held.slot.slotKey }, "digest slot no longer retried");
-      } else if (!candidates.has(key)) candidates.set(key, { channel, slot: held.slot });
-    }
-    if (candidates.size > 0) await deliver([...candidates.values()], now, report);
-    return report;
+    return plan(now, report, candidates);
   }
 
-  async function runCatchUp(now: Date): Promise<TickReport> {
-    const report = emptyReport(now);
+  async function runCatchUp(now: Date, report: TickReport): Promise<{ done: Promise<void> }> {
     if (lastTick === undefined || now > lastTick) lastTick = now;
     const candidates: Candidate[] = [];
     for (const channel of await store.listScheduledChannels()) {
@@ -291,7 +350,13 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
         await skip(report, { channel, slot }, `missed by ${hours} h, more than the ${deps.catchupHours} h catch-up window`);
       }
     }
-    if (candidates.length > 0) await deliver(candidates, now, report);
+    return plan(now, report, candidates);
+  }
+
+  async function catchUp(now: Date): Promise<TickReport> {
+    const report = emptyReport(now);
+    const { done } = await serialized(() => runCatchUp(now, report));
+    await done;
     log.info(
       { delivered: report.delivered.length, skipped: report.skipped.length, failed: report.failed.length, held: report.held.length },
       "digest catch-up done",
@@ -301,30 +366,37 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
 
   return {
     instanceId,
-    tick: (now = clock()) => serialized(() => runTick(now)),
-    catchUp: (now = clock()) => serialized(() => runCatchUp(now)),
+    async tick(now = clock()) {
+      const report = emptyReport(now);
+      const { done } = await serialized(() => runTick(now, report));
+      await done;
+      return report;
+    },
+    catchUp: (now = clock()) => catchUp(now),
     async start() {
       stopped = false;
-      const report = await serialized(() => runCatchUp(clock()));
-      metrics.schedulerTick(clock(), 0);
-      if (stopped) return report;
+      started = true;
+      // The minute ticks start at once: a long catch-up (a rate-limited channel) holds up no slot.
       task ??= cron.schedule(
         "* * * * *",
         async () => {
-          const at = clock();
-          metrics.schedulerTick(at, at.getTime() % MINUTE_MS);
           try {
-            await serialized(() => runTick(clock()));
+            const now = clock();
+            metrics.schedulerTick(now, now.getTime() % MINUTE_MS);
+            await serialized(() => runTick(now, emptyReport(now)));
           } catch (err) {
             log.error({ err }, "digest tick failed");
           }
         },
         { name: `digest-scheduler-${instanceId}`, noOverlap: true, logger: cronLogger(log) },
       );
+      const report = await catchUp(clock());
+      metrics.schedulerTick(clock(), 0);
       return report;
     },
     async stop(timeoutMs = 10_000) {
       stopped = true;
+      clearTimeout(wakeTimer);
       if (task !== undefined) {
         await task.destroy();
         task = undefined;
@@ -333,12 +405,17 @@ export function createDigestScheduler(deps: DigestSchedulerDeps): DigestSchedule
       const timedOut = new Promise<"timeout">((resolve) => {
         timer = setTimeout(() => resolve("timeout"), timeoutMs);
       });
-      const outcome = await Promise.race([queue.then(() => "done" as const), timedOut]);
+      const allDone = async () => {
+        await queue;
+        while (running.size > 0) await Promise.all(running.values());
+        return "done" as const;
+      };
+      const outcome = await Promise.race([allDone(), timedOut]);
       clearTimeout(timer);
       if (outcome === "timeout") {
-        log.warn("stopping the digest scheduler mid-delivery; unfinished slots are retried after their lease");
+        log.warn({ running: running.size }, "stopping the digest scheduler mid-delivery; claims released, other instances continue");
         abort.abort(new Error("digest scheduler stopped"));
-        await queue;
+        await allDone();
       }
     },
   };
@@ -353,37 +430,3 @@ function cronLogger(log: Logger) {
   };
 }
 
-export interface StartDigestSchedulerOptions {
-  app: App;
-  /** The bot's REST client (`bot.client.rest`). */
-  rest: REST;
-  /** Overrides for tests and tuning. */
-  scheduler?: Partial<Omit<DigestSchedulerDeps, "store" | "builder" | "publisher" | "log" | "catchupHours">>;
-}
-
-/** The app's scheduler, posting through the bot's REST client; not started. */
-export function createAppDigestScheduler(options: StartDigestSchedulerOptions): DigestScheduler {
-  const { app } = options;
-  const log = app.logger.child({ component: "scheduler" });
-  return createDigestScheduler({
-    store: app.store,
-    builder: app.digestBuilder,
-    publisher: createDigestPublisher({ rest: options.rest, store: app.store, log }),
-    log,
-    catchupHours: app.config.digest.catchupHours,
-    language: DIGEST_LANGUAGE,
-    ...(app.market ? { charts: app.charts } : {}),
-    metrics: app.metrics,
-    ...options.scheduler,
-  });
-}
-
-/**
- * main.ts calls this once the bot is connected: the catch-up runs in the background, then the
- * minute tick. Returns at once with the scheduler, so shutdown can stop() it at any point.
- */
-export function startDigestScheduler(options: StartDigestSchedulerOptions): DigestScheduler {
-  const scheduler = createAppDigestScheduler(options);
-  scheduler.start().catch((err: unknown) => options.app.logger.error({ err }, "digest scheduler failed to start"));
-  return scheduler;
-}

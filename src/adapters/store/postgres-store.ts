@@ -2,11 +2,13 @@ import pg from "pg";
 import type { Pool, PoolClient } from "pg";
 import type { BriefResult } from "../../core/brief.ts";
 import type {
+  AcceptedPart,
   AddWatchResult,
   BriefCacheKey,
   CachedBrief,
   ChannelState,
   ClaimResult,
+  DeliveryProgress,
   DigestSchedule,
   FeedState,
   Store,
@@ -14,8 +16,8 @@ import type {
 import { deliveryNonce } from "../../core/delivery-nonce.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import type { Logger } from "../../logger.ts";
-import { postgresMigrations } from "./postgres-migrations.ts";
-import { channelFromRow, feedFromRow, type ChannelRow, type FeedRow } from "./rows.ts";
+import { postgresMigrations } from "./schema.ts";
+import { channelFromRow, feedFromRow, partFromRow, type ChannelRow, type FeedRow, type PartRow } from "./rows.ts";
 
 export interface PostgresStore extends Store {
   readonly kind: "postgres";
@@ -186,7 +188,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       await query("UPDATE channels SET paused_reason = $1, paused_at = $2 WHERE channel_id = $3", [reason, new Date().toISOString(), channelId]);
     },
     async resumeChannel(channelId) {
-      await query("UPDATE channels SET paused_reason = NULL, paused_at = NULL WHERE channel_id = $1", [channelId]);
+      await query("UPDATE channels SET paused_reason = NULL, paused_at = NULL, pause_notified_at = NULL WHERE channel_id = $1", [channelId]);
+    },
+    async setDigestContact(channelId, userId) {
+      await query("UPDATE channels SET digest_contact_id = $1 WHERE channel_id = $2", [userId, channelId]);
+    },
+    async claimPauseNotice(channelId) {
+      const result = await pool.query(
+        "UPDATE channels SET pause_notified_at = $1 WHERE channel_id = $2 AND paused_reason IS NOT NULL AND pause_notified_at IS NULL",
+        [new Date().toISOString(), channelId],
+      );
+      return (result.rowCount ?? 0) > 0;
     },
     async setLastDigestAt(channelId, at) {
       await query("UPDATE channels SET last_digest_at = $1 WHERE channel_id = $2", [at, channelId]);
@@ -215,11 +227,54 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         [channelId, slotKey, owner, deliveryNonce(channelId, slotKey), leaseMs],
       );
       if (row) return { claimed: true, nonce: row.nonce, attempt: row.attempt };
-      const [existing] = await query<{ status: "sent" | "claimed" | "skipped" }>(
-        "SELECT status FROM deliveries WHERE channel_id = $1 AND slot_key = $2",
+      const [existing] = await query<{ status: "sent" | "claimed" | "skipped"; remaining: string }>(
+        `SELECT status, lease_until - ${NOW_MS} AS remaining FROM deliveries WHERE channel_id = $1 AND slot_key = $2`,
         [channelId, slotKey],
       );
-      return { claimed: false, status: existing?.status ?? "claimed" };
+      if (existing === undefined || existing.status === "claimed") {
+        return { claimed: false, status: "claimed", leaseRemainingMs: Math.max(0, Number(existing?.remaining ?? 0)) };
+      }
+      return { claimed: false, status: existing.status };
+    },
+    async renewClaim(channelId, slotKey, owner, leaseMs) {
+      const result = await pool.query(
+        `UPDATE deliveries SET lease_until = ${NOW_MS} + $4::bigint
+         WHERE channel_id = $1 AND slot_key = $2 AND owner = $3 AND status = 'claimed'`,
+        [channelId, slotKey, owner, leaseMs],
+      );
+      return (result.rowCount ?? 0) > 0;
+    },
+    async releaseClaim(channelId, slotKey, owner) {
+      await query("UPDATE deliveries SET lease_until = 0 WHERE channel_id = $1 AND slot_key = $2 AND owner = $3 AND status = 'claimed'", [
+        channelId,
+        slotKey,
+        owner,
+      ]);
+    },
+    async deliveryProgress(channelId, slotKey): Promise<DeliveryProgress> {
+      const [row] = await query<{ plan_json: string | null }>("SELECT plan_json FROM deliveries WHERE channel_id = $1 AND slot_key = $2", [
+        channelId,
+        slotKey,
+      ]);
+      const parts = await query<PartRow>(
+        "SELECT part, message_id, nonce FROM delivery_parts WHERE channel_id = $1 AND slot_key = $2 ORDER BY part",
+        [channelId, slotKey],
+      );
+      return { ...(row?.plan_json != null ? { plan: row.plan_json } : {}), parts: parts.map(partFromRow) };
+    },
+    async saveDeliveryPlan(channelId, slotKey, planJson) {
+      const [row] = await query<{ plan_json: string | null }>(
+        "UPDATE deliveries SET plan_json = COALESCE(plan_json, $1) WHERE channel_id = $2 AND slot_key = $3 RETURNING plan_json",
+        [planJson, channelId, slotKey],
+      );
+      return row?.plan_json ?? undefined;
+    },
+    async recordAcceptedPart(channelId, slotKey, part: AcceptedPart) {
+      await query(
+        `INSERT INTO delivery_parts (channel_id, slot_key, part, message_id, nonce, accepted_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (channel_id, slot_key, part) DO NOTHING`,
+        [channelId, slotKey, part.part, part.messageId, part.nonce, new Date().toISOString()],
+      );
     },
     async markDelivered(channelId, slotKey, messageIds) {
       await query("UPDATE deliveries SET status = 'sent', sent_at = $1, message_ids = $2 WHERE channel_id = $3 AND slot_key = $4", [

@@ -1,4 +1,4 @@
-import type { ChannelState, FeedState } from "../../core/store.ts";
+import type { AcceptedPart, ChannelState, FeedState } from "../../core/store.ts";
 
 /** Row shapes shared by the SQLite and PostgreSQL stores, and their mapping to the Store's types. */
 export interface ChannelRow {
@@ -12,6 +12,8 @@ export interface ChannelRow {
   paused_at: string | null;
   last_digest_at: string | null;
   digest_language: string | null;
+  digest_contact_id: string | null;
+  pause_notified_at: string | null;
 }
 
 export function channelFromRow(row: ChannelRow): ChannelState {
@@ -23,6 +25,8 @@ export function channelFromRow(row: ChannelRow): ChannelState {
   if (row.paused_at !== null) state.pausedAt = row.paused_at;
   if (row.last_digest_at !== null) state.lastDigestAt = row.last_digest_at;
   if (row.digest_language !== null) state.language = row.digest_language;
+  if (row.digest_contact_id != null) state.digestContactId = row.digest_contact_id;
+  if (row.pause_notified_at != null) state.pauseNotifiedAt = row.pause_notified_at;
   return state;
 }
 
@@ -46,4 +50,14 @@ export function feedFromRow(row: FeedRow): FeedState {
   if (row.last_fetched_at !== null) state.lastFetchedAt = row.last_fetched_at;
   if (row.items_json !== null) state.itemsJson = row.items_json;
   return state;
+}
+
+export interface PartRow {
+  part: number;
+  message_id: string;
+  nonce: string;
+}
+
+export function partFromRow(row: PartRow): AcceptedPart {
+  return { part: Number(row.part), messageId: row.message_id, nonce: row.nonce };
 }

@@ -3,18 +3,20 @@ import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { BriefResult } from "../../core/brief.ts";
 import type {
+  AcceptedPart,
   AddWatchResult,
   BriefCacheKey,
   CachedBrief,
   ChannelState,
   ClaimResult,
+  DeliveryProgress,
   DigestSchedule,
   FeedState,
   Store,
 } from "../../core/store.ts";
 import { deliveryNonce } from "../../core/delivery-nonce.ts";
-import { sqliteMigrations } from "./sqlite-migrations.ts";
-import { channelFromRow, feedFromRow, type ChannelRow, type FeedRow } from "./rows.ts";
+import { sqliteMigrations } from "./schema.ts";
+import { channelFromRow, feedFromRow, partFromRow, type ChannelRow, type FeedRow, type PartRow } from "./rows.ts";
 
 export interface SqliteStore extends Store {
   readonly kind: "sqlite";
@@ -77,7 +79,7 @@ export function openSqliteStore(path: string): SqliteStore {
        ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, digest_language = excluded.digest_language`,
     ),
     pause: db.prepare("UPDATE channels SET paused_reason = ?, paused_at = ? WHERE channel_id = ?"),
-    resume: db.prepare("UPDATE channels SET paused_reason = NULL, paused_at = NULL WHERE channel_id = ?"),
+    resume: db.prepare("UPDATE channels SET paused_reason = NULL, paused_at = NULL, pause_notified_at = NULL WHERE channel_id = ?"),
     setLastDigest: db.prepare("UPDATE channels SET last_digest_at = ? WHERE channel_id = ?"),
     scheduled: db.prepare(
       `SELECT c.*, (SELECT group_concat(symbol, ' ') FROM (SELECT symbol FROM watches w WHERE w.channel_id = c.channel_id ORDER BY rowid)) AS symbols
@@ -91,7 +93,24 @@ export function openSqliteStore(path: string): SqliteStore {
        WHERE deliveries.status = 'claimed' AND deliveries.lease_until <= excluded.claimed_at
        RETURNING nonce, attempt`,
     ),
-    deliveryStatus: db.prepare("SELECT status FROM deliveries WHERE channel_id = ? AND slot_key = ?"),
+    deliveryStatus: db.prepare("SELECT status, lease_until FROM deliveries WHERE channel_id = ? AND slot_key = ?"),
+    renew: db.prepare(
+      "UPDATE deliveries SET lease_until = ? WHERE channel_id = ? AND slot_key = ? AND owner = ? AND status = 'claimed'",
+    ),
+    release: db.prepare("UPDATE deliveries SET lease_until = 0 WHERE channel_id = ? AND slot_key = ? AND owner = ? AND status = 'claimed'"),
+    plan: db.prepare("SELECT plan_json FROM deliveries WHERE channel_id = ? AND slot_key = ?"),
+    savePlan: db.prepare(
+      "UPDATE deliveries SET plan_json = COALESCE(plan_json, ?) WHERE channel_id = ? AND slot_key = ? RETURNING plan_json",
+    ),
+    parts: db.prepare("SELECT part, message_id, nonce FROM delivery_parts WHERE channel_id = ? AND slot_key = ? ORDER BY part"),
+    addPart: db.prepare(
+      `INSERT INTO delivery_parts (channel_id, slot_key, part, message_id, nonce, accepted_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (channel_id, slot_key, part) DO NOTHING`,
+    ),
+    setContact: db.prepare("UPDATE channels SET digest_contact_id = ? WHERE channel_id = ?"),
+    pauseNotice: db.prepare(
+      "UPDATE channels SET pause_notified_at = ? WHERE channel_id = ? AND paused_reason IS NOT NULL AND pause_notified_at IS NULL",
+    ),
     markSent: db.prepare(
       "UPDATE deliveries SET status = 'sent', sent_at = ?, message_ids = ? WHERE channel_id = ? AND slot_key = ?",
     ),
@@ -186,6 +205,12 @@ export function openSqliteStore(path: string): SqliteStore {
     async setLastDigestAt(channelId, at) {
       q.setLastDigest.run(at, channelId);
     },
+    async setDigestContact(channelId, userId) {
+      q.setContact.run(userId, channelId);
+    },
+    async claimPauseNotice(channelId) {
+      return Number(q.pauseNotice.run(new Date().toISOString(), channelId).changes) > 0;
+    },
     async listScheduledChannels() {
       return (q.scheduled.all() as unknown as Array<ChannelRow & { symbols: string | null }>).map((row) => ({
         ...(channelFromRow(row) as ChannelState & { schedule: DigestSchedule }),
@@ -198,8 +223,29 @@ export function openSqliteStore(path: string): SqliteStore {
         | { nonce: string; attempt: number }
         | undefined;
       if (row) return { claimed: true, nonce: row.nonce, attempt: row.attempt };
-      const existing = q.deliveryStatus.get(channelId, slotKey) as { status: "sent" | "claimed" | "skipped" } | undefined;
-      return { claimed: false, status: existing?.status ?? "claimed" };
+      const existing = q.deliveryStatus.get(channelId, slotKey) as { status: "sent" | "claimed" | "skipped"; lease_until: number } | undefined;
+      if (existing === undefined || existing.status === "claimed") {
+        return { claimed: false, status: "claimed", leaseRemainingMs: Math.max(0, (existing?.lease_until ?? now) - Date.now()) };
+      }
+      return { claimed: false, status: existing.status };
+    },
+    async renewClaim(channelId, slotKey, owner, leaseMs) {
+      return Number(q.renew.run(Date.now() + leaseMs, channelId, slotKey, owner).changes) > 0;
+    },
+    async releaseClaim(channelId, slotKey, owner) {
+      q.release.run(channelId, slotKey, owner);
+    },
+    async deliveryProgress(channelId, slotKey): Promise<DeliveryProgress> {
+      const row = q.plan.get(channelId, slotKey) as { plan_json: string | null } | undefined;
+      const parts = (q.parts.all(channelId, slotKey) as unknown as PartRow[]).map(partFromRow);
+      return { ...(row?.plan_json != null ? { plan: row.plan_json } : {}), parts };
+    },
+    async saveDeliveryPlan(channelId, slotKey, planJson) {
+      const row = q.savePlan.get(planJson, channelId, slotKey) as { plan_json: string | null } | undefined;
+      return row?.plan_json ?? undefined;
+    },
+    async recordAcceptedPart(channelId, slotKey, part: AcceptedPart) {
+      q.addPart.run(channelId, slotKey, part.part, part.messageId, part.nonce, new Date().toISOString());
     },
     async markDelivered(channelId, slotKey, messageIds) {
       q.markSent.run(new Date().toISOString(), JSON.stringify(messageIds), channelId, slotKey);

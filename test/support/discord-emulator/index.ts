@@ -39,7 +39,10 @@
  * ackLatencyMs, expired, ephemeral, original, followups, autocompleteChoices, rejectedCallbacks,
  * waitForAck(), waitForReply(pred?), waitForFollowup(pred?) }; dispatch(event, data) for any
  * other gateway event; dropConnection(mode?) ("close" 4000 | "terminate" | "reconnect" |
- * "invalidate"); injectFault(spec) / failChannel(id, kind) / clearFaults(); channelMessages(id),
+ * "invalidate"); injectFault(spec) / failChannel(id, kind) / clearFaults() (faults: rateLimit, serverError,
+ * missingPermissions, missingAccess, unknownChannel, delay (answered late), stall (never answered, nothing
+ * created, until releaseStalled()/clearFaults()); by count `times` or for a time `untilMs`); channelMessages(id),
+ * directMessages(userId) (POST /users/@me/channels + a post there); GET /guilds/:id (system_channel_id),
  * messages, commands, requests, interactions, gatewayStats; waitFor(probe, timeoutMs); close().
  * Records: RecordedMessage { content, embeds, flags, ephemeral, loading, allowedMentions, pings,
  * writes, … } — `pings` is who Discord notified at creation (nobody: { everyone: false, users: [],
@@ -219,6 +222,20 @@ export class DiscordEmulator {
   }
   clearFaults(): void {
     this.#state.faults.length = 0;
+    this.releaseStalled();
+  }
+  /** Ends every request a "stall" fault holds: its connection is destroyed and nothing is created (a lost request). */
+  releaseStalled(): void {
+    for (const end of this.#state.stalled) end();
+    this.#state.stalled.clear();
+  }
+  /** Requests a "stall" fault holds right now. */
+  get stalledRequests(): number {
+    return this.#state.stalled.size;
+  }
+  /** Messages the bot sent by direct message to a user. */
+  directMessages(userId: string): RecordedMessage[] {
+    return this.messages.filter((m) => m.guildId === null && this.#state.dmChannels.get(m.channelId) === userId);
   }
 
   dispatchSlashCommand(spec: SlashCommandSpec): InteractionHandle {
@@ -274,6 +291,7 @@ export class DiscordEmulator {
   }
 
   async close(): Promise<void> {
+    this.releaseStalled();
     await this.#gateway.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -335,6 +353,8 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions = {})
     interactions: new Map(),
     requests: [],
     faults: [],
+    dmChannels: new Map(),
+    stalled: new Set(),
     notify: () => emulator?.notify(),
   };
   const rest = new RestApi(state);

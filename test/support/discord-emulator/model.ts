@@ -53,6 +53,8 @@ export interface GuildConfig {
   /** Permissions of the bot's managed role (on top of @everyone). Default none extra. */
   botPermissions?: bigint;
   channels?: ChannelConfig[];
+  /** Where Discord posts system messages (and where the bot may tell the server things). Default none. */
+  systemChannelId?: string;
 }
 
 export interface Channel {
@@ -74,6 +76,7 @@ export interface Guild {
   botRoleId: string;
   botPermissions: bigint;
   channels: Channel[];
+  systemChannelId: string | null;
 }
 
 export function buildGuild(config: GuildConfig, ownerId: string): Guild {
@@ -86,6 +89,7 @@ export function buildGuild(config: GuildConfig, ownerId: string): Guild {
     everyonePermissions: config.everyonePermissions ?? DEFAULT_EVERYONE_PERMISSIONS,
     botRoleId: snowflake(),
     botPermissions: config.botPermissions ?? 0n,
+    systemChannelId: config.systemChannelId ?? null,
     channels: (config.channels ?? []).map((channel, position) => ({
       id: channel.id,
       name: channel.name,
@@ -161,6 +165,7 @@ export function guildCreatePayload(guild: Guild, bot: APIUser): Record<string, u
     "rules_channel_id", "public_updates_channel_id", "safety_alerts_channel_id", "vanity_url_code", "application_id"];
   return {
     ...Object.fromEntries(nulls.map((key) => [key, null])),
+    system_channel_id: guild.systemChannelId,
     id: guild.id, name: guild.name, owner_id: guild.ownerId, preferred_locale: guild.locale, afk_timeout: 300,
     verification_level: 0, default_message_notifications: 1, explicit_content_filter: 0, mfa_level: 0, nsfw_level: 0,
     premium_tier: 0, premium_subscription_count: 0, premium_progress_bar_enabled: false, system_channel_flags: 0,

@@ -12,7 +12,7 @@ import {
   RESTJSONErrorCodes,
 } from "discord.js";
 import type { APIAllowedMentions, APIApplicationCommand, APIEmbed, APIMessage } from "discord.js";
-import { apiChannel, apiUser, botPermissionsIn, snowflake } from "./model.ts";
+import { apiChannel, apiUser, botPermissionsIn, guildCreatePayload, snowflake } from "./model.ts";
 import type { Channel, Guild } from "./model.ts";
 import type { EmulatorState, FaultKind, InjectedFault, InteractionRecord, Json, RecordedAttachment, RecordedMessage } from "./state.ts";
 import { computePings, FormErrors, isEmptyMessage, validateAutocompleteResult, validateCommands, validateMessage, validateModal } from "./validation.ts";
@@ -49,7 +49,7 @@ const invalidForm = (errors: FormErrors): Reply => fail(400, RESTJSONErrorCodes.
 const route = (method: string, path: string, handle: (ctx: Ctx) => Reply, auth = true): Route => ({ method, pattern: new RegExp(`^${path}$`), auth, handle });
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
-const FAULT_REPLIES: Record<Exclude<FaultKind, "rateLimit" | "serverError">, Reply> = {
+const FAULT_REPLIES: Record<Exclude<FaultKind, "rateLimit" | "serverError" | "delay" | "stall">, Reply> = {
   missingPermissions: fail(403, RESTJSONErrorCodes.MissingPermissions, "Missing Permissions"),
   missingAccess: fail(403, RESTJSONErrorCodes.MissingAccess, "Missing Access"),
   unknownChannel: fail(404, RESTJSONErrorCodes.UnknownChannel, "Unknown Channel"),
@@ -89,7 +89,9 @@ export class RestApi {
       route("PATCH", `/webhooks/${id}/([^/]+)/messages/(@original|\\d+)`, (ctx) => this.#webhookMessage(ctx, (m) => this.#edit(m, ctx)), false),
       route("DELETE", `/webhooks/${id}/([^/]+)/messages/(@original|\\d+)`, (ctx) => this.#webhookMessage(ctx, (m) => this.#delete(m)), false),
       route("GET", `/channels/${id}`, (ctx) => this.#channel(ctx, (channel) => ok(apiChannel(channel)))),
-      route("POST", `/channels/${id}/messages`, (ctx) => this.#channel(ctx, (channel, guild) => this.#channelSend(ctx, channel, guild))),
+      route("POST", `/channels/${id}/messages`, (ctx) => this.#dmSend(ctx) ?? this.#channel(ctx, (channel, guild) => this.#channelSend(ctx, channel, guild))),
+      route("POST", "/users/@me/channels", (ctx) => this.#openDm(ctx)),
+      route("GET", `/guilds/${id}`, (ctx) => this.#guild(ctx)),
     ];
   }
 
@@ -103,36 +105,59 @@ export class RestApi {
     const path = pathname.startsWith(API_PREFIX) ? pathname.slice(API_PREFIX.length) : "";
     const parsed = await parseBody(req.headers["content-type"] ?? "", raw);
     let fault: InjectedFault | undefined;
-    const reply = ((): Reply => {
+    const reply = async (): Promise<Reply> => {
+      const first = decide();
+      if (fault?.spec.fault === "delay") await new Promise((resolve) => setTimeout(resolve, fault?.spec.delayMs ?? 1000));
+      if (fault?.spec.fault === "stall") {
+        await new Promise<void>((resolve) => this.#state.stalled.add(resolve));
+        return { status: -1 };
+      }
+      return first ?? handleRoute();
+    };
+    let handleRoute: () => Reply = () => fail(500, 0, "unreachable");
+    const decide = (): Reply | undefined => {
       const candidates = this.#routes.filter((r) => r.pattern.test(path));
       const route = candidates.find((r) => r.method === method);
       if (!route) return candidates.length > 0 ? fail(405, 0, "405: Method Not Allowed") : fail(404, 0, "404: Not Found");
       if (route.auth && req.headers.authorization !== `Bot ${this.#state.token}`) return fail(401, 0, "401: Unauthorized");
       const bucket = `${method} ${route.pattern.source}`;
       const params = (route.pattern.exec(path) ?? []).slice(1);
+      const now = Date.now();
       fault = this.#state.faults.find(
         (f) =>
-          f.remaining > 0 &&
+          (f.spec.untilMs === undefined ? f.remaining > 0 : now < f.spec.untilMs) &&
+          (f.spec.match === undefined || f.spec.match(parsed?.body)) &&
           (f.spec.method ?? method).toUpperCase() === method &&
           (typeof f.spec.path === "string" ? f.spec.path === path : f.spec.path.test(path)),
       );
       if (fault) {
         fault.remaining--;
         fault.hits++;
-        return this.#faultReply(fault, bucket);
+        if (fault.spec.fault !== "delay" && fault.spec.fault !== "stall") return this.#faultReply(fault, bucket);
       }
-      if (!parsed) return fail(400, 50109, "The request body contains invalid JSON.");
-      const limited = this.#spend(`${bucket} ${params.slice(0, 2).join("/")}`, bucket);
-      if (limited.status === 429) return limited;
-      const { body, files } = parsed;
-      const result = route.handle({ params, query: url.searchParams, json: body, body: isObject(body) ? body : {}, files });
-      return { ...result, headers: { ...limited.headers, ...result.headers } };
-    })();
-    const record = { method, path, query: url.search, status: reply.status, at: Date.now(), body: parsed?.body, fault: fault?.spec.fault ?? null };
+      handleRoute = () => {
+        if (!parsed) return fail(400, 50109, "The request body contains invalid JSON.");
+        const limited = this.#spend(`${bucket} ${params.slice(0, 2).join("/")}`, bucket);
+        if (limited.status === 429) return limited;
+        const { body, files } = parsed;
+        const result = route.handle({ params, query: url.searchParams, json: body, body: isObject(body) ? body : {}, files });
+        return { ...result, headers: { ...limited.headers, ...result.headers } };
+      };
+      return undefined;
+    };
+    const settled = await reply();
+    if (settled.status === -1) {
+      // A stalled request ends without an answer: the client sees the connection drop.
+      this.#state.requests.push({ method, path, query: url.search, status: 0, at: Date.now(), body: parsed?.body, fault: "stall" });
+      req.socket.destroy();
+      this.#state.notify();
+      return;
+    }
+    const record = { method, path, query: url.search, status: settled.status, at: Date.now(), body: parsed?.body, fault: fault?.spec.fault ?? null };
     this.#state.requests.push(record);
-    const headers: Record<string, string> = { ...reply.headers };
-    if (reply.body !== undefined) headers["content-type"] = "application/json";
-    res.writeHead(reply.status, headers).end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+    const headers: Record<string, string> = { ...settled.headers };
+    if (settled.body !== undefined) headers["content-type"] = "application/json";
+    res.writeHead(settled.status, headers).end(settled.body === undefined ? undefined : JSON.stringify(settled.body));
     this.#state.notify();
   }
 
@@ -169,8 +194,8 @@ export class RestApi {
   #faultReply(fault: InjectedFault, bucket: string): Reply {
     const { spec } = fault;
     if (spec.fault === "serverError") return fail(spec.status ?? 500, 0, `${spec.status ?? 500}: Internal Server Error`);
-    if (spec.fault !== "rateLimit") return FAULT_REPLIES[spec.fault];
-    const retryAfter = spec.retryAfterSeconds ?? 1;
+    if (spec.fault !== "rateLimit") return FAULT_REPLIES[spec.fault as keyof typeof FAULT_REPLIES];
+    const retryAfter = spec.untilMs !== undefined ? Math.max(0.001, (spec.untilMs - Date.now()) / 1000) : (spec.retryAfterSeconds ?? 1);
     const global = spec.global ?? false;
     const now = Date.now();
     return {
@@ -369,6 +394,37 @@ export class RestApi {
       CHANNEL_FLAGS,
     );
     return ok(this.apiMessage(message));
+  }
+
+  // ---- direct messages and guilds --------------------------------------------------------------
+
+  #openDm(ctx: Ctx): Reply {
+    const recipient = ctx.body["recipient_id"];
+    if (typeof recipient !== "string" || !/^\d{5,25}$/.test(recipient)) {
+      const errors = new FormErrors();
+      errors.add(["recipient_id"], "BASE_TYPE_REQUIRED", "This field is required");
+      return invalidForm(errors);
+    }
+    const existing = [...this.#state.dmChannels].find(([, user]) => user === recipient)?.[0];
+    const id = existing ?? snowflake();
+    this.#state.dmChannels.set(id, recipient);
+    return ok({ id, type: ChannelType.DM, last_message_id: null, flags: 0, recipients: [apiUser(recipient, `user-${recipient}`)] });
+  }
+
+  #dmSend(ctx: Ctx): Reply | undefined {
+    const channelId = ctx.params[0] ?? "";
+    if (!this.#state.dmChannels.has(channelId)) return undefined;
+    const invalid = this.#checkNewMessage(ctx);
+    if (invalid) return invalid;
+    const message = this.#createMessage(ctx, { channelId, guildId: null, source: "channel", interactionId: null, type: MessageType.Default }, CHANNEL_FLAGS);
+    return ok(this.apiMessage(message));
+  }
+
+  #guild(ctx: Ctx): Reply {
+    const guild = this.#state.guilds.find((g) => g.id === ctx.params[0]);
+    if (!guild) return fail(404, RESTJSONErrorCodes.UnknownGuild, "Unknown Guild");
+    const { channels: _channels, members: _members, ...rest } = guildCreatePayload(guild, this.#state.bot);
+    return ok(rest);
   }
 
   // ---- interactions ---------------------------------------------------------------------------

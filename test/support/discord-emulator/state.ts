@@ -65,7 +65,7 @@ export interface InteractionRecord {
   rejectedCallbacks: Array<{ at: number; status: number; code: number }>;
 }
 
-export type FaultKind = "rateLimit" | "missingPermissions" | "missingAccess" | "unknownChannel" | "serverError";
+export type FaultKind = "rateLimit" | "missingPermissions" | "missingAccess" | "unknownChannel" | "serverError" | "delay" | "stall";
 
 export interface FaultSpec {
   /** HTTP method to match (any when absent). */
@@ -83,6 +83,15 @@ export interface FaultSpec {
   scope?: "user" | "global" | "shared";
   /** serverError only: status (default 500). */
   status?: number;
+  /**
+   * The fault applies until this instant (epoch ms) rather than a number of times; a rateLimit
+   * then answers retry_after = the time left (a channel rate-limited "for 150 s").
+   */
+  untilMs?: number;
+  /** Only requests whose parsed JSON body passes this test (e.g. one message's nonce). */
+  match?: (body: unknown) => boolean;
+  /** delay only: the request is answered normally after this many ms. */
+  delayMs?: number;
 }
 
 export interface InjectedFault {
@@ -126,6 +135,10 @@ export interface EmulatorState {
   readonly interactions: Map<string, InteractionRecord>;
   readonly requests: RequestRecord[];
   readonly faults: InjectedFault[];
+  /** DM channels the bot opened (POST /users/@me/channels): channel id → recipient user id. */
+  readonly dmChannels: Map<string, string>;
+  /** Requests held by a "stall" fault: ended (connection destroyed, nothing created) by clearFaults() or close(). */
+  readonly stalled: Set<() => void>;
   /** Wakes every pending waitFor after a state change. */
   notify(): void;
 }
