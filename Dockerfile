@@ -2,6 +2,7 @@
 FROM node:24-slim
 
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     DATABASE_URL=sqlite:/data/marketbrief.db \
     HTTP_PORT=8080 \
     HTTP_HOST=127.0.0.1
@@ -16,6 +17,7 @@ COPY bin ./bin
 COPY src ./src
 COPY commands ./commands
 COPY prompts ./prompts
+COPY locales ./locales
 COPY assets ./assets
 
 # SQLite lives on a volume owned by the unprivileged `node` user of the base image.
@@ -27,5 +29,5 @@ USER node
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.HTTP_PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-# The same Node flags as `npm start` (see README, Memory).
-CMD ["node", "--max-semi-space-size=1", "--v8-pool-size=1", "--liftoff-only", "--max-old-space-size=1024", "src/main.ts"]
+# As `npm start` runs it (MALLOC_ARENA_MAX above; see README, How it works).
+CMD ["node", "--max-semi-space-size=1", "src/main.ts"]
