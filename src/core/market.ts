@@ -97,14 +97,14 @@ export interface MarketData {
 }
 
 /** Where a quote stands in a digest or brief: a quote, or why there is none. */
-export type PriceOutcome = { quote: Quote } | { unavailable: MarketDataFailure; message: string };
+export type PriceOutcome = { quote: Quote } | { unavailable: MarketDataFailure; message: string; symbol?: string };
 
 /** A quote for a digest or brief: failures (an abort too) become a line of text, never a failed digest. */
 export async function priceOutcome(market: MarketData, symbol: string, range: ChartRange = "1d", signal?: AbortSignal): Promise<PriceOutcome> {
   try {
     return { quote: await market.quote(symbol, range, signal) };
   } catch (err) {
-    if (isMarketDataError(err)) return { unavailable: err.kind, message: err.message };
+    if (isMarketDataError(err)) return { unavailable: err.kind, message: err.message, symbol: err.symbol };
     return { unavailable: "unavailable", message: PRICES_UNAVAILABLE };
   }
 }
@@ -187,11 +187,15 @@ export const PRICES_OFF = "Prices are turned off on this marketbrief (MARKET_DAT
 
 /** A quote for someone who asked for one: every expected failure becomes a UserFacingError. */
 export async function quoteForUser(market: MarketData | undefined, symbol: string, range: ChartRange, signal?: AbortSignal): Promise<Quote> {
-  if (market === undefined) throw new UserFacingError("unreachable", PRICES_OFF);
+  if (market === undefined) throw new UserFacingError("unreachable", PRICES_OFF, { key: "error.pricesOff" });
   try {
     return await market.quote(symbol, range, signal);
   } catch (err) {
     if (!isMarketDataError(err)) throw err;
-    throw new UserFacingError(err.kind === "no_data" ? "not_found" : "unreachable", err.message, { cause: err });
+    throw new UserFacingError(err.kind === "no_data" ? "not_found" : "unreachable", err.message, {
+      cause: err,
+      key: err.kind === "no_data" ? "price.noData" : "price.unavailable",
+      params: { symbol: err.symbol },
+    });
   }
 }

@@ -24,5 +24,6 @@ export function quoteSymbol(symbols: SymbolDirectory, raw: string): string {
   throw new UserFacingError(
     "invalid_input",
     `Unknown symbol or company "${text.slice(0, 40)}". Use a listing's symbol (e.g. BABA, 9988.HK, SAP.DE) or pick one from the list as you type.`,
+    { key: "error.unknownQuote", params: { symbol: text.slice(0, 40) } },
   );
 }
