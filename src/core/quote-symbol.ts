@@ -18,6 +18,9 @@ export function quoteSymbol(symbols: SymbolDirectory, raw: string): string {
   const text = tickerText(raw);
   const known = symbols.get(text);
   if (known !== undefined) return known.symbol;
+  // A company's name ("alibaba") before a symbol-shaped guess ("ALIBABA").
+  const company = symbols.company(text)[0];
+  if (company !== undefined) return company.symbol;
   if (SYMBOL_SHAPE.test(text)) return text.toUpperCase();
   const best = symbols.search(text, 1)[0];
   if (best !== undefined) return best.symbol;
