@@ -111,17 +111,18 @@ function renderTickers(tickers: readonly Ticker[], tr: Translator): string | und
   return lines.join("\n");
 }
 
-/** The publication date as a Discord timestamp (shown in each reader's own locale and time zone). */
-function publishedDate(publishedAt: string | undefined): string | undefined {
+/** The publication day as the article states it ("2026-03-09"), in the brief's language ("09.03.2026"). */
+function publishedDate(publishedAt: string | undefined, tr: Translator): string | undefined {
   if (publishedAt === undefined || !/^\d{4}-\d{2}-\d{2}/.test(publishedAt)) return undefined;
-  const ms = Date.parse(publishedAt);
-  return Number.isFinite(ms) ? `<t:${Math.floor(ms / 1000)}:D>` : undefined;
+  const ms = Date.parse(`${publishedAt.slice(0, 10)}T00:00:00Z`);
+  if (!Number.isFinite(ms)) return undefined;
+  return tr.language === "en" ? publishedAt.slice(0, 10) : new Intl.DateTimeFormat(tr.language, { dateStyle: "medium", timeZone: "UTC" }).format(ms);
 }
 
 function renderSource(result: BriefResult, tr: Translator): string {
   const { source } = result;
   const site = source.siteName ?? hostOf(source.url) ?? tr.t("brief.unknownSite");
-  const published = publishedDate(source.publishedAt);
+  const published = publishedDate(source.publishedAt, tr);
   const meta = [
     escapeMarkdown(site, 80),
     tr.t("brief.articleIn", { language: escapeMarkdown(tr.languageName(source.language), 40) }),
