@@ -19,6 +19,8 @@ const en = CATALOGS["en"] ?? {};
 const de = CATALOGS["de"] ?? {};
 const messageKeys = (catalog: object) => Object.keys(catalog).filter((k) => !k.startsWith("cmd."));
 
+const placeholders = (text: string) => [...text.replace(/\{\w+, plural,.*\}\}/g, "").matchAll(/\{(\w+)\}/g)].map((m) => m[1]).toSorted();
+
 interface Node {
   name: string;
   type?: number;
@@ -37,7 +39,6 @@ const allNodes = () => commands.flatMap((c) => [...nodes(c.data as Node, c.data.
 describe("catalogs", () => {
   it("every message key in English exists in German and vice versa, with the same placeholders", () => {
     expect(messageKeys(de).toSorted()).toEqual(messageKeys(en).toSorted());
-    const placeholders = (text: string) => [...text.replace(/\{\w+, plural,.*\}\}/g, "").matchAll(/\{(\w+)\}/g)].map((m) => m[1]).toSorted();
     for (const key of messageKeys(en)) {
       const german = (de as Record<string, string>)[key] ?? "";
       // A translation may leave out a detail (an English-only parameter), never invent one.
