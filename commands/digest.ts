@@ -97,13 +97,13 @@ function namesList(names: readonly string[]): string {
 function cannotPost(missing: readonly PostingPermission[], tr: Translator, refusal?: ChannelUnavailableError): UserFacingError {
   const english = translator("en");
   const cause = refusal === undefined ? {} : { cause: refusal };
-  const error = (key: MessageKey, params: (t: Translator) => Record<string, string>) =>
+  const error = (key: MessageKey, params: (t: Translator) => Record<string, string | number>) =>
     new UserFacingError("forbidden", english.t(key, { ...params(english), hint: english.t("error.resumeHint") }), {
       ...cause,
       key,
       params: { ...params(tr), hint: tr.t("error.resumeHint") },
     });
-  if (missing.length > 0) return error("error.cannotPostMissing", (t) => ({ permissions: permissionNames(missing, t) }));
+  if (missing.length > 0) return error("error.cannotPostMissing", (t) => ({ permissions: permissionNames(missing, t), count: missing.length }));
   if (refusal?.code === RESTJSONErrorCodes.UnknownChannel) return error("error.channelGone", () => ({}));
   return error("error.cannotPostRefused", () => ({ reason: refusal?.reason ?? "Missing Permissions" }));
 }

@@ -122,5 +122,5 @@ export async function replyWithBrief(interaction: BriefInteraction, ctx: Command
     language,
     ...(outcome.usage ? { tokens: outcome.usage } : {}),
   });
-  await interaction.editReply({ embeds: renderBriefEmbeds(outcome.result), allowedMentions: { parse: [] } });
+  await interaction.editReply({ embeds: renderBriefEmbeds(outcome.result, { language: interaction.locale }), allowedMentions: { parse: [] } });
 }

@@ -99,7 +99,7 @@ export const de = {
   "error.unknownSymbolPick": "Unbekanntes Symbol {symbol}. Wähle beim Tippen eines aus der Liste.",
   "error.unknownQuote": "Unbekanntes Symbol oder Unternehmen „{symbol}“. Nutze das Symbol einer Börsennotierung (z. B. BABA, 9988.HK, SAP.DE) oder wähle beim Tippen eines aus der Liste.",
   "error.noLinkInMessage": "Diese Nachricht enthält keinen http(s)-Link zum Zusammenfassen; nutze stattdessen /summarize url:<Link>.",
-  "error.cannotPostMissing": "Ich kann den Digest in diesem Kanal nicht posten: mir fehlt hier {permissions}. {hint}",
+  "error.cannotPostMissing": "Ich kann den Digest in diesem Kanal nicht posten: mir {count, plural, one {fehlt hier die Berechtigung} other {fehlen hier die Berechtigungen}} {permissions}. {hint}",
   "error.cannotPostRefused": "Discord hat den Digest in diesem Kanal abgelehnt ({reason}). {hint}",
   "error.channelGone": "Laut Discord gibt es diesen Kanal für mich nicht mehr. {hint}",
   "error.resumeHint": "Die Digests in diesem Kanal sind pausiert, bis das behoben ist und jemand mit „Kanäle verwalten“ hier /watch add, /watch remove oder /digest schedule nutzt.",

@@ -108,7 +108,7 @@ export const en = {
   "error.unknownSymbolPick": "Unknown symbol {symbol}. Pick one from the list as you type.",
   "error.unknownQuote": "Unknown symbol or company \"{symbol}\". Use a listing's symbol (e.g. BABA, 9988.HK, SAP.DE) or pick one from the list as you type.",
   "error.noLinkInMessage": "That message has no http(s) link to summarize; use /summarize url:<link> instead.",
-  "error.cannotPostMissing": "I can't post the digest in this channel: I'm missing {permissions} here. {hint}",
+  "error.cannotPostMissing": "I can't post the digest in this channel: I'm missing the {permissions} {count, plural, one {permission} other {permissions}} here. {hint}",
   "error.cannotPostRefused": "Discord refused the digest in this channel ({reason}). {hint}",
   "error.channelGone": "Discord says this channel no longer exists for me. {hint}",
   "error.resumeHint": "Digests in this channel are paused until that is fixed and someone with Manage Channels uses /watch add, /watch remove or /digest schedule here.",

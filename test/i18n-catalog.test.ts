@@ -113,7 +113,7 @@ const digest: Digest = {
       price: { quote },
       stories: [{ id: "s1", title: "Alibaba", url: "https://news.example.com/a", sources: [{ outlet: "Wire", url: "https://news.example.com/a" }], brief: brief.brief }],
     },
-    { symbol: "BABA", name: "Alibaba", tone: null, bullets: [], mode: "headlines", price: { unavailable: "no_data", message: "No price data for BABA", symbol: "BABA" }, stories: [] },
+    { symbol: "BABA", name: "Alibaba", tone: null, bullets: [], mode: "headlines", price: { unavailable: "no_data", message: "No price data for BABA" }, stories: [] },
   ],
 };
 

@@ -97,14 +97,14 @@ export interface MarketData {
 }
 
 /** Where a quote stands in a digest or brief: a quote, or why there is none. */
-export type PriceOutcome = { quote: Quote } | { unavailable: MarketDataFailure; message: string; symbol?: string };
+export type PriceOutcome = { quote: Quote } | { unavailable: MarketDataFailure; message: string };
 
 /** A quote for a digest or brief: failures (an abort too) become a line of text, never a failed digest. */
 export async function priceOutcome(market: MarketData, symbol: string, range: ChartRange = "1d", signal?: AbortSignal): Promise<PriceOutcome> {
   try {
     return { quote: await market.quote(symbol, range, signal) };
   } catch (err) {
-    if (isMarketDataError(err)) return { unavailable: err.kind, message: err.message, symbol: err.symbol };
+    if (isMarketDataError(err)) return { unavailable: err.kind, message: err.message };
     return { unavailable: "unavailable", message: PRICES_UNAVAILABLE };
   }
 }

@@ -14,6 +14,8 @@ const PLURAL = /\{(\w+), plural, one \{([^{}]*)\} other \{([^{}]*)\}\}/g;
 
 export interface Translator {
   readonly language: string;
+  /** True when the language has a catalog; otherwise words (and language names) are English. */
+  readonly localized: boolean;
   t(key: MessageKey, params?: Params): string;
   /** A catalog entry that may be absent (command localizations). */
   lookup(key: string): string | undefined;
@@ -69,6 +71,7 @@ function createTranslator(language: string): Translator {
   }
   return {
     language,
+    localized: CATALOGS[language] !== undefined,
     t: (key, params = {}) => fill(catalog[key] ?? english[key] ?? key, params),
     lookup: (key) => (catalog as Record<string, string | undefined>)[key],
     number: formatNumber,
@@ -77,7 +80,7 @@ function createTranslator(language: string): Translator {
     price: (value, currency) => `${formatPrice(value, language)} ${currency}`,
     languageName: (code) => {
       try {
-        names ??= new Intl.DisplayNames([language], { type: "language" });
+        names ??= new Intl.DisplayNames([CATALOGS[language] === undefined ? "en" : language], { type: "language" });
         return names.of(code) ?? code;
       } catch {
         return code;

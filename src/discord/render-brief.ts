@@ -116,7 +116,7 @@ function publishedDate(publishedAt: string | undefined, tr: Translator): string 
   if (publishedAt === undefined || !/^\d{4}-\d{2}-\d{2}/.test(publishedAt)) return undefined;
   const ms = Date.parse(`${publishedAt.slice(0, 10)}T00:00:00Z`);
   if (!Number.isFinite(ms)) return undefined;
-  return tr.language === "en" ? publishedAt.slice(0, 10) : new Intl.DateTimeFormat(tr.language, { dateStyle: "medium", timeZone: "UTC" }).format(ms);
+  return tr.language === "en" || !tr.localized ? publishedAt.slice(0, 10) : new Intl.DateTimeFormat(tr.language, { dateStyle: "medium", timeZone: "UTC" }).format(ms);
 }
 
 function renderSource(result: BriefResult, tr: Translator): string {
@@ -159,7 +159,7 @@ function validTimestamp(value: string | undefined): string | undefined {
  * model or article text is escaped so nothing pings, links or formats as headings.
  */
 export function renderBriefEmbeds(result: BriefResult, options: { language?: string } = {}): APIEmbed[] {
-  // Labels and numbers in the brief's own language, so one message never mixes two.
+  // Labels and numbers in the reader's language (default: the brief's), one language per message.
   const tr = translator(options.language ?? result.language);
   const tone = overallTone(result.brief.tickers);
   const fields: APIEmbedField[] = [];

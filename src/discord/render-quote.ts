@@ -29,9 +29,9 @@ function lastTradeDay(quote: Quote, locale: string | undefined): string {
  * has not traded today (weekend, holiday, before the open) it says so and shows the last close
  * as such, never as today's move.
  */
-export function priceLine(outcome: PriceOutcome, now: number, locale?: string): string {
+export function priceLine(outcome: PriceOutcome, now: number, locale?: string, symbol = "?"): string {
   const tr = translator(locale);
-  if (!("quote" in outcome)) return `⚠️ ${escapeMarkdown(unavailableText(outcome, tr), 200)}`;
+  if (!("quote" in outcome)) return `⚠️ ${escapeMarkdown(unavailableText(outcome, tr, symbol), 200)}`;
   const quote = outcome.quote;
   const price = `**${escapeMarkdown(priceWithCurrency(quote, locale), 60)}**`;
   const change = changeText(quote, locale);
@@ -46,9 +46,9 @@ export function priceLine(outcome: PriceOutcome, now: number, locale?: string): 
 }
 
 /** Why a ticker has no price, in the reader's language. */
-function unavailableText(outcome: Exclude<PriceOutcome, { quote: Quote }>, tr: Translator): string {
+function unavailableText(outcome: Exclude<PriceOutcome, { quote: Quote }>, tr: Translator, symbol: string): string {
   if (tr.language === "en") return outcome.message;
-  return outcome.unavailable === "no_data" ? tr.t("price.noData", { symbol: outcome.symbol ?? "?" }) : tr.t("price.unavailable");
+  return outcome.unavailable === "no_data" ? tr.t("price.noData", { symbol }) : tr.t("price.unavailable");
 }
 
 /** The /quote embed; the chart is the attachment named CHART_FILENAME, shown as the embed's image. */
