@@ -22,7 +22,7 @@ import { formatRows, round, type BenchRow } from "./lib/table.ts";
 /** A directory of generated listings (T0000…T0999). */
 function directoryOf(entries: SymbolEntry[]): SymbolDirectory {
   const bySymbol = new Map(entries.map((e) => [e.symbol, e]));
-  return { get: (s) => bySymbol.get(s.toUpperCase()), findInText: () => [], search: () => [], size: entries.length };
+  return { get: (s) => bySymbol.get(s.toUpperCase()), findInText: () => [], search: () => [], company: () => [], size: entries.length };
 }
 
 export async function runMarketDataBench(options: { tickers?: number; channels?: number; perChannel?: number } = {}): Promise<BenchRow[]> {

@@ -15,19 +15,14 @@ import type { ChatInputCommand, CommandContext, CommandServices } from "../src/d
 import type { ChannelUnavailableError } from "../src/core/outbox.ts";
 import { createDiscordSender } from "../src/discord/publisher.ts";
 import { channelDigestLanguage } from "../src/discord/digest-language.ts";
-import { translator } from "../src/discord/i18n.ts";
+import { translator, type MessageKey, type Translator } from "../src/discord/i18n.ts";
+import { missingPostingPermissionsOf, permissionNames, type PostingPermission } from "../src/discord/posting-permissions.ts";
 import { LANGUAGE_CHOICES } from "../src/discord/locale.ts";
 import { withDayCharts } from "../src/discord/digest-charts.ts";
 import { renderDigest, type DigestMessage } from "../src/discord/render-digest.ts";
 import { replyPrivately } from "../src/discord/reply.ts";
-import { timeZoneSuggestions } from "../src/discord/time-zone-choices.ts";
-import {
-  formatSchedule,
-  guildChannelOf,
-  IN_SERVERS,
-  requireManageChannels,
-  resumeIfPaused,
-} from "./shared.ts";
+import { timeZoneChoices } from "../src/discord/time-zone-choices.ts";
+import { formatSchedule, guildChannelOf, IN_SERVERS, requireManageChannels, resumeIfPaused } from "./shared.ts";
 
 type DigestServices = Pick<CommandServices, "store" | "digestBuilder" | "limits" | "market" | "charts" | "deliverDigest">;
 type DigestContext = CommandContext<DigestServices>;
@@ -87,31 +82,27 @@ const data = {
 
 export const NO_WATCHES = "This channel follows no tickers yet: use /watch add.";
 
-/** What the bot needs in a channel to post a digest. */
-const POSTING_PERMISSIONS = [
-  { flag: PermissionFlagsBits.ViewChannel, name: "View Channel" },
-  { flag: PermissionFlagsBits.SendMessages, name: "Send Messages" },
-  { flag: PermissionFlagsBits.EmbedLinks, name: "Embed Links" },
-] as const;
-
-export function missingPostingPermissions(interaction: ChatInputCommandInteraction): string[] {
-  return POSTING_PERMISSIONS.filter((p) => !interaction.appPermissions.has(p.flag)).map((p) => p.name);
-}
-
 function namesList(names: readonly string[]): string {
   if (names.length <= 1) return names.join("");
   return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }
 
-const RESUME_HINT = "Digests in this channel are paused until that is fixed and someone with Manage Channels uses /watch add, /watch remove or /digest schedule here.";
-
-function cannotPost(missing: readonly string[], refusal?: ChannelUnavailableError): string {
-  if (missing.length > 0) {
-    const noun = missing.length === 1 ? "permission" : "permissions";
-    return `I can't post the digest in this channel: I'm missing the ${namesList(missing)} ${noun} here. ${RESUME_HINT}`;
-  }
-  if (refusal?.code === RESTJSONErrorCodes.UnknownChannel) return `Discord says this channel no longer exists for me. ${RESUME_HINT}`;
-  return `Discord refused the digest in this channel (${refusal?.reason ?? "Missing Permissions"}). ${RESUME_HINT}`;
+/**
+ * Why the digest cannot be posted here: a UserFacingError whose params are already in the
+ * reader's language (the router fills the reader's catalog text with them), English as its message.
+ */
+function cannotPost(missing: readonly PostingPermission[], tr: Translator, refusal?: ChannelUnavailableError): UserFacingError {
+  const english = translator("en");
+  const cause = refusal === undefined ? {} : { cause: refusal };
+  const error = (key: MessageKey, params: (t: Translator) => Record<string, string | number>) =>
+    new UserFacingError("forbidden", english.t(key, { ...params(english), hint: english.t("error.resumeHint") }), {
+      ...cause,
+      key,
+      params: { ...params(tr), hint: tr.t("error.resumeHint") },
+    });
+  if (missing.length > 0) return error("error.cannotPostMissing", (t) => ({ permissions: permissionNames(missing, t), count: missing.length }));
+  if (refusal?.code === RESTJSONErrorCodes.UnknownChannel) return error("error.channelGone", () => ({}));
+  return error("error.cannotPostRefused", () => ({ reason: refusal?.reason ?? "Missing Permissions" }));
 }
 
 function scheduleOf(interaction: ChatInputCommandInteraction): DigestSchedule {
@@ -126,7 +117,8 @@ async function schedule(interaction: ChatInputCommandInteraction, ctx: DigestCon
   const { channelId, guildId } = guildChannelOf(interaction);
   const { store } = ctx;
   const wanted = scheduleOf(interaction);
-  const resumed = await resumeIfPaused(ctx, await store.getChannel(channelId));
+  const tr = translator(interaction.locale);
+  const resumed = await resumeIfPaused(ctx, await store.getChannel(channelId), tr);
   await store.setSchedule(channelId, guildId, wanted);
   const language = channelDigestLanguage(interaction.options.getString("language") ?? undefined, interaction.guildLocale);
   await store.setDigestLanguage(channelId, guildId, language);
@@ -137,9 +129,8 @@ async function schedule(interaction: ChatInputCommandInteraction, ctx: DigestCon
   await store.markSkipped(channelId, latestSlotAtOrBefore(now, wanted).slotKey, "before the schedule was set");
   const next = nextSlotAfter(now, wanted);
   ctx.addLogFields({ schedule: wanted, language });
-  const tr = translator(interaction.locale);
   const lines = [
-    tr.t("reply.scheduleSet", { schedule: formatSchedule(wanted), language: tr.languageName(language) }),
+    tr.t("reply.scheduleSet", { schedule: formatSchedule(wanted, tr), language: tr.languageName(language) }),
     tr.t("reply.next", { when: `<t:${Math.floor(next.at.getTime() / 1000)}:F>` }),
   ];
   if ((await store.listWatches(channelId)).length === 0) lines.push(tr.t("reply.noWatches"));
@@ -153,7 +144,7 @@ async function off(interaction: ChatInputCommandInteraction, ctx: DigestContext)
   const had = (await store.getChannel(channelId))?.schedule;
   if (had !== undefined) await store.setSchedule(channelId, guildId, undefined);
   const tr = translator(interaction.locale);
-  await replyPrivately(interaction, had === undefined ? tr.t("reply.scheduleOffNone") : tr.t("reply.scheduleOff", { schedule: formatSchedule(had) }));
+  await replyPrivately(interaction, had === undefined ? tr.t("reply.scheduleOffNone") : tr.t("reply.scheduleOff", { schedule: formatSchedule(had, tr) }));
 }
 
 async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestContext): Promise<void> {
@@ -168,11 +159,11 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestCont
   // Only members who may manage the channel post in it, at most once per cooldown; everyone else gets the same digest privately.
   const mayPost = interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) === true;
   // Checked before any model request: a digest nobody can see would spend the budget for nothing.
-  const missing = mayPost ? missingPostingPermissions(interaction) : [];
+  const missing = mayPost ? missingPostingPermissionsOf(interaction) : [];
   if (missing.length > 0) {
-    await store.pauseChannel(channelId, `Missing Permissions: the bot needs ${namesList(missing)} here`);
-    ctx.addLogFields({ paused: true, missing });
-    throw new UserFacingError("forbidden", cannotPost(missing));
+    await store.pauseChannel(channelId, `Missing Permissions: the bot needs ${namesList(missing.map((p) => p.name))} here`);
+    ctx.addLogFields({ paused: true, missing: missing.map((p) => p.name) });
+    throw cannotPost(missing, tr);
   }
   const channel = await store.getChannel(channelId);
   const now = new Date();
@@ -203,12 +194,15 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestCont
   });
   if (outcome.status === "paused") {
     ctx.addLogFields({ paused: true, refusal: outcome.refusal.code });
-    throw new UserFacingError("forbidden", cannotPost(missingPostingPermissions(interaction), outcome.refusal), { cause: outcome.refusal });
+    throw cannotPost(missingPostingPermissionsOf(interaction), tr, outcome.refusal);
   }
   if (outcome.status !== "delivered") {
     if (outcome.status === "failed" && outcome.retryInMs !== undefined) {
       const minutes = Math.max(1, Math.ceil(outcome.retryInMs / 60_000));
-      throw new UserFacingError("rate_limited", `Discord is holding back posts in this channel right now; try /digest now again in ${minutes} min.`);
+      throw new UserFacingError("rate_limited", `Discord is holding back posts in this channel right now; try /digest now again in ${minutes} min.`, {
+        key: "error.digestHeldBack",
+        params: { minutes },
+      });
     }
     throw new Error(`the digest could not be posted: ${outcome.status === "failed" ? outcome.error : outcome.status}`);
   }
@@ -216,7 +210,7 @@ async function postNow(interaction: ChatInputCommandInteraction, ctx: DigestCont
   const count = digest.tickers.length;
   ctx.addLogFields({ tickers: count, messages: messageIds.length });
   // The post went through, so a pause from an earlier refusal no longer holds.
-  const resumed = await resumeIfPaused(ctx, channel);
+  const resumed = await resumeIfPaused(ctx, channel, tr);
   await replyPrivately(interaction, [tr.t("reply.digestPosted", { tickers: tr.t("digest.tickers", { count }) }), ...(resumed ? [resumed] : [])].join("\n"));
 }
 
@@ -247,7 +241,6 @@ export const digest: ChatInputCommand<DigestServices> = {
     else await postNow(interaction, ctx);
   },
   async autocomplete(interaction) {
-    const zones = timeZoneSuggestions(interaction.options.getFocused(), 25);
-    await interaction.respond(zones.map((zone) => ({ name: zone, value: zone })));
+    await interaction.respond(timeZoneChoices(interaction.options.getFocused(), 25));
   },
 };

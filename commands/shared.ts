@@ -13,6 +13,7 @@ import type { SymbolDirectory, SymbolEntry } from "../src/core/ports.ts";
 import type { ChannelState, DigestSchedule } from "../src/core/store.ts";
 import type { CommandContext, CommandServices } from "../src/discord/command.ts";
 import { escapeMarkdown } from "../src/discord/escape.ts";
+import { translator, type Translator } from "../src/discord/i18n.ts";
 import { renderBriefEmbeds } from "../src/discord/render-brief.ts";
 
 /** Every command is used in the servers that installed the bot. */
@@ -51,7 +52,7 @@ export function requireManageChannels(interaction: ChatInputCommandInteraction):
 
 export function guildChannelOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction): { channelId: string; guildId: string } {
   if (interaction.guildId === null || interaction.channelId === null) {
-    throw new UserFacingError("invalid_input", "Watchlists and digests belong to a server channel; use this command in one.");
+    throw new UserFacingError("invalid_input", "Watchlists and digests belong to a server channel; use this command in one.", { key: "error.notInGuild" });
   }
   return { channelId: interaction.channelId, guildId: interaction.guildId };
 }
@@ -60,11 +61,15 @@ export function guildChannelOf(interaction: ChatInputCommandInteraction | Autoco
  * Any subscription command used in a paused channel resumes its digests: whoever changes the
  * watchlist has had the chance to fix the bot's access. Returns the line that says so.
  */
-export async function resumeIfPaused(ctx: CommandContext<Pick<CommandServices, "store">>, channel: ChannelState | undefined): Promise<string | undefined> {
+export async function resumeIfPaused(
+  ctx: CommandContext<Pick<CommandServices, "store">>,
+  channel: ChannelState | undefined,
+  tr: Translator = translator("en"),
+): Promise<string | undefined> {
   if (channel?.pausedReason === undefined) return undefined;
   await ctx.store.resumeChannel(channel.channelId);
   ctx.addLogFields({ resumed: true });
-  return `Digests in this channel were paused (${escapeMarkdown(channel.pausedReason, 300)}); they are back on. If the bot still lacks access here, they will pause again.`;
+  return tr.t("reply.resumed", { reason: escapeMarkdown(channel.pausedReason, 300) });
 }
 
 export function describeEntry(entry: SymbolEntry): string {
@@ -76,26 +81,15 @@ export function choiceName(entry: SymbolEntry): string {
   return full.length <= CHOICE_NAME_MAX ? full : `${full.slice(0, CHOICE_NAME_MAX - 1)}…`;
 }
 
-export function formatSchedule(schedule: DigestSchedule): string {
-  return `${schedule.time} ${schedule.timeZone}, ${schedule.weekdaysOnly ? "Monday to Friday" : "every day"}`;
+export function formatSchedule(schedule: DigestSchedule, tr: Translator = translator("en")): string {
+  return tr.t(schedule.weekdaysOnly ? "schedule.weekdays" : "schedule.daily", { time: schedule.time, zone: schedule.timeZone });
 }
 
-/** "Mon 9 Mar 2026, 07:30 Asia/Tokyo (22:30 UTC on Sun 8 Mar)". */
-export function formatSlotInstant(at: Date, timeZone: string): string {
-  const local = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(at);
-  const utcTime = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
-  const utcDay = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }).format(at);
-  return `${local} ${timeZone} (${utcTime} UTC on ${utcDay})`;
+/** An instant as a Discord timestamp: every reader sees it in their own time zone and language. */
+export function discordTime(at: Date | number, style: "F" | "f" | "R" = "F"): string {
+  return `<t:${Math.floor(new Date(at).getTime() / 1000)}:${style}>`;
 }
+
 
 /** Autocomplete choices for a ticker option: popular symbols before anything is typed. */
 export function symbolChoices(symbols: SymbolDirectory, query: string): APIApplicationCommandOptionChoice<string>[] {
@@ -104,16 +98,28 @@ export function symbolChoices(symbols: SymbolDirectory, query: string): APIAppli
   return entries.slice(0, AUTOCOMPLETE_MAX).map((entry) => ({ name: choiceName(entry), value: entry.symbol }));
 }
 
-/** A symbol from the directory, case-insensitively; unknown ones are refused with close matches. */
+/**
+ * A symbol from the directory, case-insensitively, or the best listing of the company a name
+ * denotes ("alibaba" → BABA); unknown ones are refused with close matches.
+ */
 export function resolveSymbol(symbols: SymbolDirectory, raw: string): SymbolEntry {
   const query = tickerText(raw);
-  const entry = symbols.get(query);
+  const entry = symbols.get(query) ?? symbols.company(query)[0];
   if (entry !== undefined) return entry;
   // The router escapes error messages for Discord; they are built from plain text here.
   const shown = query.slice(0, 40) || "(empty)";
   const close = query === "" ? [] : symbols.search(query, 5);
-  const hint = close.length > 0 ? ` Did you mean: ${close.map(describeEntry).join("; ")}?` : " Pick one from the list as you type.";
-  throw new UserFacingError("invalid_input", `Unknown symbol ${shown}.${hint}`);
+  if (close.length > 0) {
+    const suggestions = close.map(describeEntry).join("; ");
+    throw new UserFacingError("invalid_input", `Unknown symbol ${shown}. Did you mean: ${suggestions}?`, {
+      key: "error.unknownSymbol",
+      params: { symbol: shown, suggestions },
+    });
+  }
+  throw new UserFacingError("invalid_input", `Unknown symbol ${shown}. Pick one from the list as you type.`, {
+    key: "error.unknownSymbolPick",
+    params: { symbol: shown },
+  });
 }
 
 // ---- /summarize and "Summarize link" ---------------------------------------------------------
@@ -141,5 +147,5 @@ export async function replyWithBrief(interaction: BriefInteraction, ctx: Command
     language,
     ...(outcome.usage ? { tokens: outcome.usage } : {}),
   });
-  await interaction.editReply({ embeds: renderBriefEmbeds(outcome.result), allowedMentions: { parse: [] } });
+  await interaction.editReply({ embeds: renderBriefEmbeds(outcome.result, { language: interaction.locale }), allowedMentions: { parse: [] } });
 }

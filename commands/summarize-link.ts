@@ -35,7 +35,9 @@ function linkOf(interaction: MessageContextMenuCommandInteraction, ctx: CommandC
   const message = interaction.targetMessage;
   const link = firstLink(message.content, message.embeds.map((e) => e.url));
   if (link === undefined) {
-    throw new UserFacingError("invalid_input", "That message has no http(s) link to summarize; use /summarize url:<link> instead.");
+    throw new UserFacingError("invalid_input", "That message has no http(s) link to summarize; use /summarize url:<link> instead.", {
+      key: "error.noLinkInMessage",
+    });
   }
   return ctx.links.check(link);
 }

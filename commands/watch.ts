@@ -6,16 +6,19 @@ import {
 } from "discord.js";
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import type { SymbolEntry } from "../src/core/ports.ts";
+import { tickerText } from "../src/core/quote-symbol.ts";
 import { nextSlotAfter } from "../src/core/slots.ts";
 import type { ChatInputCommand, CommandContext, CommandServices } from "../src/discord/command.ts";
 import { escapeMarkdown } from "../src/discord/escape.ts";
+import { translator } from "../src/discord/i18n.ts";
+import { missingPostingPermissionsOf, permissionNames } from "../src/discord/posting-permissions.ts";
 import { replyPrivately } from "../src/discord/reply.ts";
 import {
   AUTOCOMPLETE_MAX,
   choiceName,
   describeEntry,
+  discordTime,
   formatSchedule,
-  formatSlotInstant,
   guildChannelOf,
   IN_SERVERS,
   requireManageChannels,
@@ -71,24 +74,47 @@ function resolveTicker(ctx: WatchContext, raw: string): SymbolEntry {
 
 // ---- subcommands ------------------------------------------------------------------------------
 
+/** Other listings of the company when a name was typed ("alibaba" → BABA, and 9988.HK…), at most 4. */
+function otherListings(ctx: WatchContext, raw: string, chosen: SymbolEntry): SymbolEntry[] {
+  const text = tickerText(raw);
+  if (ctx.symbols.get(text) !== undefined) return [];
+  return ctx.symbols
+    .company(text)
+    .filter((e) => e.symbol !== chosen.symbol)
+    .slice(0, 4);
+}
+
 async function add(interaction: ChatInputCommandInteraction, ctx: WatchContext): Promise<void> {
   const { channelId, guildId } = guildChannelOf(interaction);
-  const entry = resolveTicker(ctx, interaction.options.getString("ticker", true));
+  const raw = interaction.options.getString("ticker", true);
+  const entry = resolveTicker(ctx, raw);
+  const tr = translator(interaction.locale);
   const { store } = ctx;
   const channel = await store.getChannel(channelId);
-  const resumed = await resumeIfPaused(ctx, channel);
+  const resumed = await resumeIfPaused(ctx, channel, tr);
   const limit = ctx.watchLimit;
   const outcome = await store.addWatch(channelId, guildId, entry.symbol, limit);
-  ctx.addLogFields({ symbol: entry.symbol, outcome });
+  const missing = missingPostingPermissionsOf(interaction);
+  ctx.addLogFields({ symbol: entry.symbol, outcome, ...(missing.length > 0 ? { missing: missing.map((p) => p.name) } : {}) });
   const described = escapeMarkdown(describeEntry(entry), 150);
   const lines = [
     outcome === "limit"
-      ? `This channel already follows ${limit} tickers, the most allowed, so ${escapeMarkdown(entry.symbol, 40)} was not added. Remove one with /watch remove first.`
-      : outcome === "added"
-        ? `This channel now follows ${described}.`
-        : `This channel already follows ${described}.`,
+      ? tr.t("watch.limit", { limit, symbol: escapeMarkdown(entry.symbol, 40) })
+      : tr.t(outcome === "added" ? "watch.added" : "watch.already", { entry: described }),
   ];
-  if (outcome !== "limit" && channel?.schedule === undefined) lines.push("Set when its daily digest arrives with /digest schedule, or get one now with /digest now.");
+  const others = outcome === "limit" ? [] : otherListings(ctx, raw, entry);
+  if (others.length > 0) {
+    lines.push(
+      tr.t("watch.company", {
+        query: escapeMarkdown(tickerText(raw), 40),
+        company: escapeMarkdown(entry.name, 80),
+        listings: others.map((e) => escapeMarkdown(`${e.symbol}${e.exchange ? ` (${e.exchange})` : ""}`, 40)).join(", "),
+      }),
+    );
+  }
+  // Said at once: a digest the bot cannot post would otherwise only fail at its first slot.
+  if (missing.length > 0) lines.push(`⚠️ ${tr.t("reply.cannotPostHere", { permissions: permissionNames(missing, tr) })}`);
+  if (outcome !== "limit" && channel?.schedule === undefined) lines.push(tr.t("watch.setSchedule"));
   if (resumed) lines.push(resumed);
   await replyPrivately(interaction, lines.join("\n"));
 }
@@ -98,15 +124,19 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: WatchContex
   const raw = interaction.options.getString("ticker", true).trim();
   const { store } = ctx;
   const watched = await store.listWatches(channelId);
+  const tr = translator(interaction.locale);
   const wanted = (ctx.symbols.get(raw)?.symbol ?? raw).toUpperCase();
   const symbol = watched.find((s) => s.toUpperCase() === wanted || s.toUpperCase() === raw.toUpperCase());
-  const resumed = await resumeIfPaused(ctx, await store.getChannel(channelId));
+  const resumed = await resumeIfPaused(ctx, await store.getChannel(channelId), tr);
   const removed = symbol !== undefined && (await store.removeWatch(channelId, symbol));
   ctx.addLogFields({ symbol: symbol ?? raw, removed });
+  const shown = escapeMarkdown(raw, 40) || tr.t("watch.thatTicker");
   const lines = [
     removed
-      ? `This channel no longer follows ${escapeMarkdown(symbol ?? raw, 40)}.`
-      : `This channel does not follow ${escapeMarkdown(raw, 40) || "that ticker"}${watched.length > 0 ? `; it follows ${watched.map((s) => escapeMarkdown(s, 40)).join(", ")}` : ""}.`,
+      ? tr.t("watch.removed", { symbol: escapeMarkdown(symbol ?? raw, 40) })
+      : watched.length > 0
+        ? tr.t("watch.notFollowedList", { symbol: shown, list: watched.map((s) => escapeMarkdown(s, 40)).join(", ") })
+        : tr.t("watch.notFollowed", { symbol: shown }),
   ];
   if (resumed) lines.push(resumed);
   await replyPrivately(interaction, lines.join("\n"));
@@ -117,11 +147,12 @@ async function list(interaction: ChatInputCommandInteraction, ctx: WatchContext)
   const { store } = ctx;
   const [watched, channel] = await Promise.all([store.listWatches(channelId), store.getChannel(channelId)]);
   const { symbols } = ctx;
+  const tr = translator(interaction.locale);
   const lines: string[] = [];
   if (watched.length === 0) {
-    lines.push("This channel follows no tickers yet: use /watch add.");
+    lines.push(tr.t("reply.noWatches"));
   } else {
-    lines.push(`**This channel follows ${watched.length} ${watched.length === 1 ? "ticker" : "tickers"}:**`);
+    lines.push(tr.t("watch.listHeader", { count: watched.length }));
     for (const symbol of watched) {
       const entry = symbols.get(symbol);
       lines.push(`• ${escapeMarkdown(entry ? describeEntry(entry) : symbol, 150)}`);
@@ -129,20 +160,22 @@ async function list(interaction: ChatInputCommandInteraction, ctx: WatchContext)
   }
   const schedule = channel?.schedule;
   if (schedule === undefined) {
-    lines.push("Daily digest: not scheduled (set one with /digest schedule).");
+    lines.push(tr.t("watch.noSchedule"));
   } else {
-    let next = "";
+    let next: string | undefined;
     try {
-      next = `; next ${formatSlotInstant(nextSlotAfter(new Date(), schedule).at, schedule.timeZone)}`;
+      next = discordTime(nextSlotAfter(new Date(), schedule).at);
     } catch {
       // A stored schedule the runtime no longer understands still lists; the scheduler logs it.
     }
-    lines.push(`Daily digest: ${formatSchedule(schedule)}${next}.`);
+    const described = formatSchedule(schedule, tr);
+    lines.push(next === undefined ? tr.t("watch.schedule", { schedule: described }) : tr.t("watch.scheduleNext", { schedule: described, when: next }));
   }
   if (channel?.pausedReason !== undefined) {
-    const since = channel.pausedAt ? ` since <t:${Math.floor(Date.parse(channel.pausedAt) / 1000)}:f>` : "";
+    const reason = escapeMarkdown(channel.pausedReason, 300);
+    const pausedAt = channel.pausedAt === undefined ? Number.NaN : Date.parse(channel.pausedAt);
     lines.push(
-      `⏸️ Digests here are paused${since}: ${escapeMarkdown(channel.pausedReason, 300)}. Fix the bot's permissions, then use /watch add, /watch remove or /digest schedule here to resume them.`,
+      Number.isFinite(pausedAt) ? tr.t("watch.pausedSince", { since: discordTime(pausedAt, "f"), reason }) : tr.t("watch.paused", { reason }),
     );
   }
   await replyPrivately(interaction, lines.join("\n"));

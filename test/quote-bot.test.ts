@@ -32,6 +32,8 @@ function startStack(name: string): Promise<Stack> {
       FETCH_ALLOW_PRIVATE: "127.0.0.1",
       NEWS_FEEDS: `${news.url}/rss?s={symbol}`,
       MARKET_DATA_URL: chart.url,
+      // Each test posts in the same channel id; the cooldown is tested in digest-commands.
+      DIGEST_NOW_COOLDOWN_S: "0",
       DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`,
     },
   });
@@ -108,7 +110,7 @@ describe("/quote and /digest now with prices", () => {
     const h = stack.emu.dispatchSlashCommand({ channelId: GENERAL, name: "quote", options: { ticker: "BABA", range: "6mo", private: true }, locale: "de" });
     const reply = await h.waitForReply((m) => m.embeds.length > 0, 20_000);
     expect(reply.ephemeral).toBe(true);
-    expect(field(reply.embeds[0], "Last price")).toBe("137,45 USD");
+    expect(field(reply.embeds[0], "Letzter Kurs")).toBe("137,45 USD");
     expect(chart.requests.at(-1)).toMatchObject({ symbol: "BABA", range: "6mo", interval: "1d" });
   });
 

@@ -126,7 +126,7 @@ describe("renderDigest", () => {
     expect(text).toContain("Keine Anlageberatung");
     expect(text).not.toMatch(/3\.48|130\.70|Headlines/);
     const english = allText(renderDigest(digestOf([ticker("9988.HK", { stories: [story(1, { brief })] })]))[0] as DigestMessage);
-    expect(english).toContain("9988.HK +3.48%, 130.70 HKD");
+    expect(english).toContain("9988.HK +3.48 %, 130.70 HKD");
     expect(english).toContain("**Tone:** Bullish");
   });
 

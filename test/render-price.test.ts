@@ -15,7 +15,7 @@ const quote: Quote = {
 describe("priceLine", () => {
   it("opens with the price and the day change on a trading day", () => {
     expect(priceLine({ quote: { ...quote, marketState: "open" } }, SESSION.start + 60_000)).toBe("🔽 **125.79 USD** -4.31 (-3.31 %) · Market open");
-    expect(priceLine({ quote }, SESSION.start + 60_000, "de")).toBe("🔽 **125,79 USD** -4,31 (-3,31 %) · Market closed");
+    expect(priceLine({ quote }, SESSION.start + 60_000, "de")).toBe("🔽 **125,79 USD** -4,31 (-3,31 %) · Börse geschlossen");
   });
 
   it("says the exchange was closed on a weekend and dates the last move", () => {

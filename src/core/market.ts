@@ -187,11 +187,15 @@ export const PRICES_OFF = "Prices are turned off on this marketbrief (MARKET_DAT
 
 /** A quote for someone who asked for one: every expected failure becomes a UserFacingError. */
 export async function quoteForUser(market: MarketData | undefined, symbol: string, range: ChartRange, signal?: AbortSignal): Promise<Quote> {
-  if (market === undefined) throw new UserFacingError("unreachable", PRICES_OFF);
+  if (market === undefined) throw new UserFacingError("unreachable", PRICES_OFF, { key: "error.pricesOff" });
   try {
     return await market.quote(symbol, range, signal);
   } catch (err) {
     if (!isMarketDataError(err)) throw err;
-    throw new UserFacingError(err.kind === "no_data" ? "not_found" : "unreachable", err.message, { cause: err });
+    throw new UserFacingError(err.kind === "no_data" ? "not_found" : "unreachable", err.message, {
+      cause: err,
+      key: err.kind === "no_data" ? "price.noData" : "price.unavailable",
+      params: { symbol: err.symbol },
+    });
   }
 }

@@ -106,6 +106,8 @@ export interface SymbolDirectory {
   findInText(text: string, options?: { preferCurrencies?: readonly string[] }): SymbolMatch[];
   /** Prefix and fuzzy search by symbol or company name, for autocomplete and "did you mean". */
   search(query: string, limit?: number): SymbolEntry[];
+  /** The listings of the one company a name denotes ("alibaba", "Siemens"), best first; [] when none or ambiguous. */
+  company(name: string): SymbolEntry[];
   readonly size: number;
 }
 

@@ -18,11 +18,15 @@ export function quoteSymbol(symbols: SymbolDirectory, raw: string): string {
   const text = tickerText(raw);
   const known = symbols.get(text);
   if (known !== undefined) return known.symbol;
+  // A company's name ("alibaba") before a symbol-shaped guess ("ALIBABA").
+  const company = symbols.company(text)[0];
+  if (company !== undefined) return company.symbol;
   if (SYMBOL_SHAPE.test(text)) return text.toUpperCase();
   const best = symbols.search(text, 1)[0];
   if (best !== undefined) return best.symbol;
   throw new UserFacingError(
     "invalid_input",
     `Unknown symbol or company "${text.slice(0, 40)}". Use a listing's symbol (e.g. BABA, 9988.HK, SAP.DE) or pick one from the list as you type.`,
+    { key: "error.unknownQuote", params: { symbol: text.slice(0, 40) } },
   );
 }

@@ -1,4 +1,5 @@
 import { UserFacingError } from "./errors.ts";
+import { zoneForTypedText } from "./time-zone-aliases.ts";
 import type { DigestSchedule } from "./store.ts";
 
 /**
@@ -78,8 +79,14 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-/** The runtime's spelling of a valid zone ("america/new_york" → "America/New_York"). */
+/**
+ * The runtime's spelling of a zone as typed: an IANA name in any case ("america/new_york" →
+ * "America/New_York"), a city ("Berlin", "Frankfurt", "München", "Hong Kong") or a common
+ * abbreviation ("CET" → Europe/Berlin, "ET" → America/New_York; see time-zone-aliases.ts).
+ */
 export function canonicalTimeZone(timeZone: string): string {
+  const alias = isValidTimeZone(timeZone) ? undefined : zoneForTypedText(timeZone);
+  if (alias !== undefined && isValidTimeZone(alias)) return formatterFor(alias).resolvedOptions().timeZone;
   assertTimeZone(timeZone);
   return formatterFor(timeZone.trim()).resolvedOptions().timeZone;
 }
@@ -89,6 +96,7 @@ function assertTimeZone(timeZone: string): string {
     throw new UserFacingError(
       "invalid_input",
       `"${timeZone}" is not a time zone I know; pick one from the list, e.g. Europe/Berlin or America/New_York.`,
+      { key: "error.badZone", params: { input: timeZone.trim().slice(0, 64) } },
     );
   }
   return timeZone.trim();

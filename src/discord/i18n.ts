@@ -1,4 +1,5 @@
 import { CATALOGS, type MessageKey } from "../../locales/index.ts";
+import { formatPct, formatPrice } from "../core/price-format.ts";
 import { languageForLocale } from "./locale.ts";
 
 /**
@@ -6,18 +7,23 @@ import { languageForLocale } from "./locale.ts";
  * when a catalog lacks a key), numbers, percentages, prices and dates through Intl in that
  * language, so one message never mixes "6,58 USD" and "+3.48 %".
  */
+export type { MessageKey };
 export type Params = Readonly<Record<string, string | number>>;
 
 const PLURAL = /\{(\w+), plural, one \{([^{}]*)\} other \{([^{}]*)\}\}/g;
 
 export interface Translator {
   readonly language: string;
+  /** True when the language has a catalog; otherwise words (and language names) are English. */
+  readonly localized: boolean;
   t(key: MessageKey, params?: Params): string;
   /** A catalog entry that may be absent (command localizations). */
   lookup(key: string): string | undefined;
   number(value: number, digits?: number): string;
-  /** "+3,48 %" in German, "+3.48%" in English: always signed. */
+  /** "+3,48 %" in German, "+3.48 %" in English: always signed (the /quote and price-line format). */
   percent(value: number): string;
+  /** "A, B und C" in German, "A, B and C" in English. */
+  list(items: readonly string[]): string;
   /** "130,70 HKD". */
   price(value: number, currency: string): string;
   /** The name of a language in this language ("Deutsch" → "German" in English). */
@@ -47,7 +53,6 @@ function createTranslator(language: string): Translator {
   const english = CATALOGS["en"] ?? {};
   const plurals = new Intl.PluralRules(language);
   const numberFormats = new Map<number, Intl.NumberFormat>();
-  const percentFormat = new Intl.NumberFormat(language, { style: "percent", signDisplay: "exceptZero", minimumFractionDigits: 2, maximumFractionDigits: 2 });
   let names: Intl.DisplayNames | undefined;
   const fill = (template: string, params: Params): string =>
     template
@@ -66,14 +71,16 @@ function createTranslator(language: string): Translator {
   }
   return {
     language,
+    localized: CATALOGS[language] !== undefined,
     t: (key, params = {}) => fill(catalog[key] ?? english[key] ?? key, params),
     lookup: (key) => (catalog as Record<string, string | undefined>)[key],
     number: formatNumber,
-    percent: (value) => percentFormat.format(value / 100),
-    price: (value, currency) => `${formatNumber(value)} ${currency}`,
+    percent: (value) => formatPct(value, language),
+    list: (items) => new Intl.ListFormat(language, { type: "conjunction" }).format(items),
+    price: (value, currency) => `${formatPrice(value, language)} ${currency}`,
     languageName: (code) => {
       try {
-        names ??= new Intl.DisplayNames([language], { type: "language" });
+        names ??= new Intl.DisplayNames([CATALOGS[language] === undefined ? "en" : language], { type: "language" });
         return names.of(code) ?? code;
       } catch {
         return code;
@@ -82,12 +89,19 @@ function createTranslator(language: string): Translator {
   };
 }
 
-/** A user-facing error in the reader's language: its catalog key when the reader's catalog has it, else its message. */
-export function localizedError(err: { message: string; key?: string | undefined; params?: Params }, locale: string | null | undefined): string {
+/**
+ * A user-facing error in the reader's language: its catalog key when the reader's catalog has
+ * it; else, for a reader of another language, the catalog's text for its code; else its message.
+ */
+export function localizedError(
+  err: { message: string; code?: string; key?: string | undefined; params?: Params },
+  locale: string | null | undefined,
+): string {
   const tr = translator(locale);
-  if (err.key === undefined) return err.message;
-  const template = tr.lookup(err.key);
-  return template === undefined ? err.message : tr.t(err.key as MessageKey, err.params ?? {});
+  if (err.key !== undefined && tr.lookup(err.key) !== undefined) return tr.t(err.key as MessageKey, err.params ?? {});
+  const byCode = err.code === undefined ? undefined : `error.code.${err.code}`;
+  if (tr.language !== "en" && byCode !== undefined && tr.lookup(byCode) !== undefined) return tr.t(byCode as MessageKey);
+  return err.message;
 }
 
 /** Every catalog language other than English (command localizations). */

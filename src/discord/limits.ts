@@ -59,11 +59,11 @@ export function createBriefLimits(store: Store, config: LimitsConfig, now: () =>
     const last = lastNewBrief.get(userId);
     if (last === undefined || at - last >= cooldownMs) return;
     const waitS = Math.max(1, Math.ceil((cooldownMs - (at - last)) / 1000));
-    throw new UserFacingError("rate_limited", `You can summarize another new article in ${waitS} s.`);
+    throw new UserFacingError("rate_limited", `You can summarize another new article in ${waitS} s.`, { key: "error.cooldown", params: { seconds: waitS } });
   }
 
   /** Takes one request from the guild's budget of the day, or throws `exhausted(limit)`. */
-  async function spendGuildBudget(guildId: string, at: number, exhausted: (limit: number) => string): Promise<void> {
+  async function spendGuildBudget(guildId: string, at: number, exhausted: (limit: number) => string, key: string): Promise<void> {
     const limit = config.guildDailyBriefs;
     if (limit <= 0) return;
     const name = guildBudgetCounter(guildId);
@@ -72,7 +72,7 @@ export function createBriefLimits(store: Store, config: LimitsConfig, now: () =>
     const used = await store.incrementCounter(name, day, 1);
     if (used > limit) {
       await store.incrementCounter(name, day, -1);
-      throw new UserFacingError("budget_exhausted", exhausted(limit));
+      throw new UserFacingError("budget_exhausted", exhausted(limit), { key, params: { limit } });
     }
   }
 
@@ -82,7 +82,7 @@ export function createBriefLimits(store: Store, config: LimitsConfig, now: () =>
       return async () => {
         const at = now();
         checkCooldown(userId, at);
-        if (guildId !== null) await spendGuildBudget(guildId, at, briefBudgetExhausted);
+        if (guildId !== null) await spendGuildBudget(guildId, at, briefBudgetExhausted, "error.briefBudget");
         if (cooldownMs > 0) {
           prune(at);
           lastNewBrief.set(userId, at);
@@ -90,7 +90,7 @@ export function createBriefLimits(store: Store, config: LimitsConfig, now: () =>
       };
     },
     digestHookFor(guildId) {
-      return () => spendGuildBudget(guildId, now(), digestBudgetExhausted);
+      return () => spendGuildBudget(guildId, now(), digestBudgetExhausted, "error.digestBudget");
     },
     takePublicDigestPost(channelId) {
       const at = now();

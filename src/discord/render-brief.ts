@@ -2,6 +2,7 @@ import type { APIEmbed, APIEmbedField } from "discord-api-types/v10";
 import type { BriefResult, PriceMove, Sentiment, Ticker } from "../core/brief.ts";
 import { textIsQuote } from "../core/verify/verify-brief.ts";
 import { escapeMarkdown, plainText } from "./escape.ts";
+import { translator, type Translator } from "./i18n.ts";
 
 /** Discord's embed limits (UTF-16 length is used, which never undercounts Discord's characters). */
 export const EMBED_LIMITS = {
@@ -59,28 +60,16 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
-function languageName(code: string): string {
-  try {
-    const name = new Intl.DisplayNames(["en"], { type: "language" }).of(code);
-    return name && name !== code ? name : code;
-  } catch {
-    return code;
+/** "+3.48 % at 130.70 HKD" in English, "+3,48 % bei 130,70 HKD" in German. */
+export function formatMove(move: PriceMove, tr: Translator = translator("en")): string {
+  const change = move.changePct !== null && Number.isFinite(move.changePct) ? tr.percent(move.changePct) : undefined;
+  let price: string | undefined;
+  if (move.price !== null && Number.isFinite(move.price)) {
+    const currency = move.currency ? move.currency.replace(/[^A-Za-z]/g, "").slice(0, 5) : "";
+    price = currency ? tr.price(move.price, currency) : tr.number(move.price);
   }
-}
-
-function formatNumber(n: number, digits: number): string {
-  if (!Number.isFinite(n)) return "?";
-  return n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-export function formatMove(move: PriceMove): string {
-  const parts: string[] = [];
-  if (move.changePct !== null) parts.push(`${move.changePct > 0 ? "+" : ""}${formatNumber(move.changePct, 2)} %`);
-  if (move.price !== null) {
-    const currency = move.currency ? ` ${move.currency.replace(/[^A-Za-z]/g, "").slice(0, 5)}` : "";
-    parts.push(`${parts.length > 0 ? "at " : ""}${formatNumber(move.price, 2)}${currency}`);
-  }
-  return parts.join(" ");
+  if (change !== undefined && price !== undefined) return tr.t("brief.moveAt", { change, price });
+  return change ?? price ?? "";
 }
 
 function overallTone(tickers: readonly Ticker[]): Sentiment {
@@ -89,9 +78,9 @@ function overallTone(tickers: readonly Ticker[]): Sentiment {
   return score > 0 ? "bullish" : score < 0 ? "bearish" : "neutral";
 }
 
-function renderKeyPoints(result: BriefResult): string {
+function renderKeyPoints(result: BriefResult, tr: Translator): string {
   const points = result.brief.keyPoints.slice(0, BUDGET.maxKeyPoints);
-  if (points.length === 0) return "No key points.";
+  if (points.length === 0) return tr.t("brief.noKeyPoints");
   const overhead = 20; // "**8.** ", "\n> _“", "”_", "\n\n"
   const perPoint = Math.floor(BUDGET.description / points.length) - overhead;
   const textMax = Math.floor(perPoint * 0.55);
@@ -107,32 +96,41 @@ function renderKeyPoints(result: BriefResult): string {
     .join("\n\n");
 }
 
-function renderTickers(tickers: readonly Ticker[]): string | undefined {
+function renderTickers(tickers: readonly Ticker[], tr: Translator): string | undefined {
   if (tickers.length === 0) return undefined;
   const lines: string[] = [];
   let used = 0;
   const shown = tickers.slice(0, BUDGET.maxTickers);
   const reserve = 20; // room for "…and N more"
   for (const t of shown) {
-    const move = t.moves[0] ? ` · ${formatMove(t.moves[0])}` : "";
+    const move = t.moves[0] ? ` · ${formatMove(t.moves[0], tr)}` : "";
     const line = `${TONE_EMOJI[t.sentiment] ?? TONE_EMOJI.neutral} **${escapeMarkdown(t.symbol, 24) || "?"}** ${escapeMarkdown(t.name, 60)}${move}`;
     if (used + line.length + 1 > BUDGET.tickers - reserve) break;
     lines.push(line);
     used += line.length + 1;
   }
   const rest = tickers.length - lines.length;
-  if (rest > 0) lines.push(`…and ${rest} more`);
+  if (rest > 0) lines.push(tr.t("brief.moreTickers", { count: rest }));
   return lines.join("\n");
 }
 
-function renderSource(result: BriefResult): string {
+/** The publication day as the article states it ("2026-03-09"), in the brief's language ("09.03.2026"). */
+function publishedDate(publishedAt: string | undefined, tr: Translator): string | undefined {
+  if (publishedAt === undefined || !/^\d{4}-\d{2}-\d{2}/.test(publishedAt)) return undefined;
+  const ms = Date.parse(`${publishedAt.slice(0, 10)}T00:00:00Z`);
+  if (!Number.isFinite(ms)) return undefined;
+  return tr.language === "en" || !tr.localized ? publishedAt.slice(0, 10) : new Intl.DateTimeFormat(tr.language, { dateStyle: "medium", timeZone: "UTC" }).format(ms);
+}
+
+function renderSource(result: BriefResult, tr: Translator): string {
   const { source } = result;
-  const site = source.siteName ?? hostOf(source.url) ?? "Unknown site";
+  const site = source.siteName ?? hostOf(source.url) ?? tr.t("brief.unknownSite");
+  const published = publishedDate(source.publishedAt, tr);
   const meta = [
     escapeMarkdown(site, 80),
-    `${escapeMarkdown(languageName(source.language), 40)} article`,
-    source.publishedAt && /^\d{4}-\d{2}-\d{2}/.test(source.publishedAt) ? `published ${source.publishedAt.slice(0, 10)}` : undefined,
-    source.language !== result.language ? `brief in ${escapeMarkdown(languageName(result.language), 40)}` : undefined,
+    tr.t("brief.articleIn", { language: escapeMarkdown(tr.languageName(source.language), 40) }),
+    published ? tr.t("brief.published", { date: published }) : undefined,
+    source.language !== result.language ? tr.t("brief.briefIn", { language: escapeMarkdown(tr.languageName(result.language), 40) }) : undefined,
   ].filter((part): part is string => part !== undefined);
   const metaLine = meta.join(" · ");
   const titleMax = BUDGET.source - metaLine.length - 4;
@@ -140,25 +138,25 @@ function renderSource(result: BriefResult): string {
   return title ? `_${title}_\n${metaLine}` : metaLine;
 }
 
-function renderNote(warnings: readonly string[]): string | undefined {
+function renderNote(warnings: readonly string[], tr: Translator): string | undefined {
   const first = warnings[0];
   if (first === undefined) return undefined;
-  const more = warnings.length > 1 ? ` (+${warnings.length - 1} more)` : "";
+  const more = warnings.length > 1 ? ` ${tr.t("brief.moreNotes", { count: warnings.length - 1 })}` : "";
   return `⚠️ ${escapeMarkdown(first, BUDGET.note - 4 - more.length)}${more}`;
 }
 
-function footerText(result: BriefResult): string {
+function footerText(result: BriefResult, tr: Translator): string {
   const engine =
-    result.engine === "llm" ? `Engine: LLM (${plainText(result.model ?? "model", BUDGET.model)})` : "Extractive summary (no LLM)";
-  return `${engine}${checkedNote(result)} · Not investment advice`;
+    result.engine === "llm" ? tr.t("brief.engineLlm", { model: plainText(result.model ?? "model", BUDGET.model) }) : tr.t("brief.engineExtractive");
+  return `${engine}${checkedNote(result, tr)} · ${tr.t("digest.notAdvice")}`;
 }
 
 /** "Figures checked against the source", and how many unsupported items were removed. */
-export function checkedNote(result: BriefResult): string {
+export function checkedNote(result: BriefResult, tr: Translator): string {
   const verification = result.verification;
   if (verification === undefined) return "";
   const removed = verification.removed.length;
-  return ` · Figures checked against the source${removed > 0 ? ` (${removed} unsupported item${removed === 1 ? "" : "s"} removed)` : ""}`;
+  return ` · ${removed > 0 ? tr.t("brief.checkedRemoved", { count: removed }) : tr.t("brief.checked")}`;
 }
 
 function validTimestamp(value: string | undefined): string | undefined {
@@ -171,26 +169,29 @@ function validTimestamp(value: string | undefined): string | undefined {
  * A brief as Discord embeds. Pure; every limit is met by construction (budgets above), and all
  * model or article text is escaped so nothing pings, links or formats as headings.
  */
-export function renderBriefEmbeds(result: BriefResult): APIEmbed[] {
+export function renderBriefEmbeds(result: BriefResult, options: { language?: string } = {}): APIEmbed[] {
+  // Labels and numbers in the reader's language (default: the brief's), one language per message.
+  const tr = translator(options.language ?? result.language);
   const tone = overallTone(result.brief.tickers);
   const fields: APIEmbedField[] = [];
-  const tickers = renderTickers(result.brief.tickers);
-  if (tickers) fields.push({ name: "Tickers", value: tickers });
+  const tickers = renderTickers(result.brief.tickers, tr);
+  if (tickers) fields.push({ name: tr.t("brief.tickers"), value: tickers });
   const why = escapeMarkdown(result.brief.whyItMatters, BUDGET.whyItMatters);
-  if (why) fields.push({ name: "Why it matters", value: why });
-  fields.push({ name: "Source", value: renderSource(result) });
-  const note = renderNote(result.warnings);
-  if (note) fields.push({ name: "Note", value: note });
+  if (why) fields.push({ name: tr.t("brief.whyItMatters"), value: why });
+  fields.push({ name: tr.t("brief.source"), value: renderSource(result, tr) });
+  const note = renderNote(result.warnings, tr);
+  if (note) fields.push({ name: tr.t("brief.note"), value: note });
 
-  const title = escapeMarkdown(result.brief.headline || result.source.title || "Brief", EMBED_LIMITS.title) || "Brief";
+  const fallbackTitle = tr.t("brief.title");
+  const title = escapeMarkdown(result.brief.headline || result.source.title || fallbackTitle, EMBED_LIMITS.title) || fallbackTitle;
   const url = linkableUrl(result.source.url);
   const timestamp = validTimestamp(result.source.publishedAt);
   const embed: APIEmbed = {
     title,
-    description: renderKeyPoints(result),
+    description: renderKeyPoints(result, tr),
     color: TONE_COLOR[tone],
     fields,
-    footer: { text: footerText(result) },
+    footer: { text: footerText(result, tr) },
     ...(url ? { url } : {}),
     ...(timestamp ? { timestamp } : {}),
   };

@@ -117,7 +117,7 @@ function fitBlocks(blocks: readonly string[], budget: number, separator: string,
 
 function tickerDescription(ticker: TickerDigest, since: string, generatedAt: string, tr: Translator): string {
   const parts: string[] = [];
-  if (ticker.price !== undefined) parts.push(priceLine(ticker.price, Date.parse(generatedAt), tr.language));
+  if (ticker.price !== undefined) parts.push(priceLine(ticker.price, Date.parse(generatedAt), tr.language, ticker.symbol));
   if (ticker.mode === "llm" && ticker.tone !== null) parts.push(`**${tr.t("digest.tone")}:** ${tr.t(`digest.tone.${ticker.tone}`)}`);
   const bullets = ticker.mode === "llm" ? ticker.bullets.map((b) => escapeMarkdown(b, BUDGET.bullet)).filter((b) => b !== "") : [];
   if (bullets.length > 0) parts.push(bullets.map((b) => `• ${b}`).join("\n"));

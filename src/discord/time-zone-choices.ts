@@ -1,5 +1,7 @@
 /** Time-zone choices for the /digest schedule autocomplete. */
+import type { APIApplicationCommandOptionChoice } from "discord-api-types/v10";
 import { isValidTimeZone } from "../core/slots.ts";
+import { timeZoneAliasEntries, timeZoneKey, zoneForTypedText } from "../core/time-zone-aliases.ts";
 
 /** Modern IANA names some ICU builds list only under their old spelling. */
 const EXTRA_ZONE_NAMES = ["Asia/Kolkata", "Europe/Kyiv", "Asia/Ho_Chi_Minh", "Asia/Kathmandu", "America/Nuuk", "Asia/Yangon"];
@@ -52,4 +54,33 @@ export function timeZoneSuggestions(query: string, limit = 25): string[] {
     else if (lower.includes(needle)) substring.push(zone);
   }
   return [...prefix, ...partPrefix, ...substring].slice(0, limit);
+}
+
+function titleCase(key: string): string {
+  return key.split("_").map((word) => (word.length > 0 ? word[0]?.toUpperCase() + word.slice(1) : word)).join(" ");
+}
+
+/**
+ * Autocomplete choices for what people type: the zone a city or abbreviation means first
+ * ("CET → Europe/Berlin", "Frankfurt → Europe/Berlin"), then zone names as timeZoneSuggestions.
+ * The value is always the IANA zone, so the choice is valid as sent.
+ */
+export function timeZoneChoices(query: string, limit = 25): APIApplicationCommandOptionChoice<string>[] {
+  const key = timeZoneKey(query);
+  const out: APIApplicationCommandOptionChoice<string>[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, zone: string) => {
+    if (out.length >= limit || seen.has(zone) || !isValidTimeZone(zone)) return;
+    seen.add(zone);
+    out.push({ name: name.slice(0, 100), value: zone });
+  };
+  if (key !== "") {
+    const exact = zoneForTypedText(query);
+    if (exact !== undefined && exact.toLowerCase() !== query.trim().toLowerCase()) add(`${query.trim().slice(0, 60)} → ${exact}`, exact);
+    for (const { alias, zone, abbreviation } of timeZoneAliasEntries()) {
+      if (timeZoneKey(alias).startsWith(key)) add(`${abbreviation ? alias : titleCase(alias)} → ${zone}`, zone);
+    }
+  }
+  for (const zone of timeZoneSuggestions(query, limit)) add(zone, zone);
+  return out;
 }

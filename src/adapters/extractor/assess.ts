@@ -83,16 +83,16 @@ function isSiteRoot(url: string | undefined): boolean {
 export function assertReadableArticle(a: Assessment): void {
   const { words, metadata } = a;
   if (metadata.markedNotFree) {
-    if (words < PAYWALL_THIN_WORDS) throw new UserFacingError("paywalled", PAYWALLED_MESSAGE);
-    if (looksScrambled(a.text, metadata.declaredLanguage)) throw new UserFacingError("paywalled", PAYWALLED_MESSAGE);
+    if (words < PAYWALL_THIN_WORDS) throw new UserFacingError("paywalled", PAYWALLED_MESSAGE, { key: "error.paywalled" });
+    if (looksScrambled(a.text, metadata.declaredLanguage)) throw new UserFacingError("paywalled", PAYWALLED_MESSAGE, { key: "error.paywalled" });
   }
-  if (words < PAYWALL_TEXT_THIN_WORDS && PAYWALL_TEXT.test(a.html)) throw new UserFacingError("paywalled", PAYWALLED_MESSAGE);
+  if (words < PAYWALL_TEXT_THIN_WORDS && PAYWALL_TEXT.test(a.html)) throw new UserFacingError("paywalled", PAYWALLED_MESSAGE, { key: "error.paywalled" });
   if (words < MIN_ARTICLE_WORDS) {
     // Paywall markup alone is common on free pages (login widgets); it only names the reason.
-    throw metadata.hasPaywallElement ? new UserFacingError("paywalled", PAYWALLED_MESSAGE) : new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
+    throw metadata.hasPaywallElement ? new UserFacingError("paywalled", PAYWALLED_MESSAGE, { key: "error.paywalled" }) : new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
   }
   // Mostly links: a section front or a list of teasers.
-  if (a.linkShare > 0.5) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
+  if (a.linkShare > 0.5) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
   const claimsArticle = metadata.hasArticleJsonLd || metadata.ogType === "article" || metadata.publishedAt !== undefined;
-  if (!claimsArticle && isSiteRoot(metadata.url ?? a.baseUrl)) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
+  if (!claimsArticle && isSiteRoot(metadata.url ?? a.baseUrl)) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
 }

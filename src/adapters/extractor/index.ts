@@ -62,7 +62,7 @@ function siteNameFromUrl(url: string | undefined): string | undefined {
 
 function extractHtml(html: string, baseUrl?: string): Article {
   const doc = parseHtml(html);
-  if (!doc.documentElement || !doc.body) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
+  if (!doc.documentElement || !doc.body) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
   const metadata = readMetadata(doc, baseUrl);
   const content = extractContent(doc, metadata.title ? { title: metadata.title } : {});
   assertReadableArticle({
@@ -74,7 +74,7 @@ function extractHtml(html: string, baseUrl?: string): Article {
     ...(baseUrl ? { baseUrl } : {}),
   });
   // assertReadableArticle has thrown for a page without content; this satisfies the types.
-  if (!content) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
+  if (!content) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
 
   const article: Article = {
     title: chooseTitle(metadata, content.readabilityTitle),

@@ -108,18 +108,22 @@ async function fetchPage(input: string, options: FetchOptions, settings: Setting
 function redirectTarget(response: IncomingMessage, from: URL, hop: number, maxRedirects: number): URL {
   const location = response.headers.location;
   if (location === undefined || location.trim() === "") {
-    throw new UserFacingError("http_status", `The page answered HTTP ${response.statusCode} without saying where to go.`);
+    throw new UserFacingError("http_status", `The page answered HTTP ${response.statusCode} without saying where to go.`, {
+      key: "error.redirectNoLocation",
+      params: { status: response.statusCode ?? 0 },
+    });
   }
   if (hop >= maxRedirects) {
     throw new UserFacingError(
       "too_many_redirects",
       `The link redirects more than ${maxRedirects} times; open it in a browser and share the final address.`,
+      { key: "error.tooManyRedirects", params: { max: maxRedirects } },
     );
   }
   try {
     return new URL(location, from);
   } catch {
-    throw new UserFacingError("invalid_url", "The page redirected to an invalid link.");
+    throw new UserFacingError("invalid_url", "The page redirected to an invalid link.", { key: "error.badRedirect" });
   }
 }
 
@@ -128,6 +132,7 @@ function blockedError(url: URL, hop: number, reason: string): UserFacingError {
   return new UserFacingError(
     "blocked_address",
     `${subject} points to a ${reason}. marketbrief only fetches public web addresses.`,
+    { key: hop === 0 ? "error.blocked" : "error.blockedRedirect", params: { host: url.host, reason } },
   );
 }
 
@@ -201,6 +206,7 @@ function requestOnce(
         new UserFacingError(
           "timeout",
           `Could not connect to ${url.host} within ${formatSeconds(settings.connectTimeoutMs)}; try again later.`,
+          { key: "error.connectTimeout", params: { host: url.host, duration: formatSeconds(settings.connectTimeoutMs) } },
         ),
       );
     }, settings.connectTimeoutMs);
@@ -279,10 +285,13 @@ function statusError(status: number, retryAfter: string | undefined): UserFacing
   if (status === 429) {
     const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
     const when = seconds === undefined ? "later" : `in ${formatSeconds(seconds * 1000)}`;
-    return new UserFacingError("rate_limited", `The site is limiting requests (HTTP 429); try again ${when}.`);
+    return new UserFacingError("rate_limited", `The site is limiting requests (HTTP 429); try again ${when}.`, {
+      key: "error.siteRateLimited",
+      params: { when },
+    });
   }
   const text = STATUS_CODES[status] ?? "unexpected status";
-  return new UserFacingError("http_status", `The page answered HTTP ${status} (${text}).`);
+  return new UserFacingError("http_status", `The page answered HTTP ${status} (${text}).`, { key: "error.httpStatus", params: { status, text } });
 }
 
 function accepts(type: string, accept: readonly string[]): boolean {
@@ -299,7 +308,10 @@ function assertAccepted(type: string, accept: readonly string[]): void {
     : accept.some((t) => isXmlMediaType(t))
       ? "a feed"
       : `one of ${accept.join(", ")}`;
-  throw new UserFacingError("unsupported_content", `That link is ${describeMediaType(type)} (${type}), not ${wanted}.`);
+  throw new UserFacingError("unsupported_content", `That link is ${describeMediaType(type)} (${type}), not ${wanted}.`, {
+    key: "error.unsupportedContent",
+    params: { kind: describeMediaType(type), type, wanted },
+  });
 }
 
 export function describeMediaType(type: string): string {
@@ -342,7 +354,10 @@ function decompressor(encoding: string): Transform | undefined {
     case "zstd":
       return zlib.createZstdDecompress();
     default:
-      throw new UserFacingError("unsupported_content", `The page uses an unsupported compression (${encoding}).`);
+      throw new UserFacingError("unsupported_content", `The page uses an unsupported compression (${encoding}).`, {
+        key: "error.unsupportedCompression",
+        params: { encoding },
+      });
   }
 }
 
@@ -382,6 +397,7 @@ function tooLarge(maxBytes: number): UserFacingError {
   return new UserFacingError(
     "too_large",
     `The page is larger than ${formatBytes(maxBytes)}, the most marketbrief reads; try a lighter version of it.`,
+    { key: "error.tooLarge", params: { size: formatBytes(maxBytes) } },
   );
 }
 
@@ -404,7 +420,7 @@ function toUserFacing(err: unknown, state: FetchState, settings: Settings): unkn
     return new UserFacingError(
       "timeout",
       `The site took longer than ${formatSeconds(settings.timeoutMs)} to send the page; try again later.`,
-      { cause: err },
+      { cause: err, key: "error.readTimeout", params: { duration: formatSeconds(settings.timeoutMs) } },
     );
   }
   const cause = err instanceof Error && err.cause instanceof UserFacingError ? err.cause : undefined;
@@ -414,18 +430,19 @@ function toUserFacing(err: unknown, state: FetchState, settings: Settings): unkn
   settings.logger?.debug({ host: state.host, code }, "fetch network error");
   const host = state.host;
   let message: string;
-  if (DNS_FAILURES.has(code)) message = `Could not find the site ${host} (DNS lookup failed); check the link.`;
-  else if (code === "ECONNREFUSED") message = `${host} refused the connection; the site may be down.`;
-  else if (CLOSED.has(code)) message = `The connection to ${host} closed before the page arrived; try again.`;
-  else if (NO_ROUTE.has(code)) message = `${host} cannot be reached from here; try again later.`;
-  else if (code.startsWith("HPE_")) message = `${host} sent an invalid HTTP response.`;
+  let key: string;
+  if (DNS_FAILURES.has(code)) [message, key] = [`Could not find the site ${host} (DNS lookup failed); check the link.`, "error.dns"];
+  else if (code === "ECONNREFUSED") [message, key] = [`${host} refused the connection; the site may be down.`, "error.refused"];
+  else if (CLOSED.has(code)) [message, key] = [`The connection to ${host} closed before the page arrived; try again.`, "error.closed"];
+  else if (NO_ROUTE.has(code)) [message, key] = [`${host} cannot be reached from here; try again later.`, "error.noRoute"];
+  else if (code.startsWith("HPE_")) [message, key] = [`${host} sent an invalid HTTP response.`, "error.badHttp"];
   else if (code.startsWith("Z_") || code.startsWith("ERR__") || code === "ERR_ZSTD_INVALID_PARAM") {
-    return new UserFacingError("unsupported_content", `${host} sent corrupt compressed data.`, { cause: err });
+    return new UserFacingError("unsupported_content", `${host} sent corrupt compressed data.`, { cause: err, key: "error.corruptData", params: { host } });
   } else if (code === "EPROTO" || /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_/.test(code)) {
-    message = `A secure connection to ${host} could not be established (${code}).`;
+    [message, key] = [`A secure connection to ${host} could not be established (${code}).`, "error.tls"];
   } else if (code === "ABORT_ERR") return err;
-  else message = `Could not load the page from ${host} (${code}).`;
-  return new UserFacingError("unreachable", message, { cause: err });
+  else [message, key] = [`Could not load the page from ${host} (${code}).`, "error.unreachable"];
+  return new UserFacingError("unreachable", message, { cause: err, key, params: { host, code } });
 }
 
 function formatSeconds(ms: number): string {

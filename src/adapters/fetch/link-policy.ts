@@ -22,6 +22,7 @@ export function createLinkPolicy(allowPrivate: readonly string[]): LinkPolicy {
           throw new UserFacingError(
             "blocked_address",
             `That link (${url.host}) points to a ${verdict.reason}. marketbrief only fetches public web addresses.`,
+            { key: "error.blocked", params: { host: url.host, reason: verdict.reason } },
           );
         }
       }

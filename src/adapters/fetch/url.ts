@@ -16,16 +16,18 @@ export function assertFetchableUrl(url: URL, what = "That link"): URL {
     throw new UserFacingError(
       "invalid_url",
       `${what} uses ${url.protocol.replace(/:$/, "")}:, but only http:// and https:// links can be fetched.`,
+      { key: "error.badScheme", params: { scheme: url.protocol.replace(/:$/, "") } },
     );
   }
   if (url.username !== "" || url.password !== "") {
     throw new UserFacingError(
       "invalid_url",
       `${what} contains a user name or password; send the link without them.`,
+      { key: "error.credentials" },
     );
   }
   if (url.hostname === "") {
-    throw new UserFacingError("invalid_url", `${what} has no host name.`);
+    throw new UserFacingError("invalid_url", `${what} has no host name.`, { key: "error.noHost" });
   }
   return url;
 }
@@ -37,9 +39,12 @@ export function assertFetchableUrl(url: URL, what = "That link"): URL {
 export function parseUserUrl(input: string): URL {
   let text = input.trim();
   if (text.startsWith("<") && text.endsWith(">")) text = text.slice(1, -1).trim();
-  if (text === "") throw new UserFacingError("invalid_url", "No link was given; paste a full https:// link.");
+  if (text === "") throw new UserFacingError("invalid_url", "No link was given; paste a full https:// link.", { key: "error.noLink" });
   if (text.length > MAX_URL_LENGTH) {
-    throw new UserFacingError("invalid_url", `That link is longer than ${MAX_URL_LENGTH} characters.`);
+    throw new UserFacingError("invalid_url", `That link is longer than ${MAX_URL_LENGTH} characters.`, {
+      key: "error.linkTooLong",
+      params: { max: MAX_URL_LENGTH },
+    });
   }
   if (!/^[a-z][a-z\d+.-]*:/i.test(text) && /^[\w-]+(\.[\w-]+)+(:\d+)?([/?#]|$)/.test(text)) {
     text = `https://${text}`;
@@ -48,7 +53,7 @@ export function parseUserUrl(input: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UserFacingError("invalid_url", "That doesn't look like a web link; paste a full https:// link.");
+    throw new UserFacingError("invalid_url", "That doesn't look like a web link; paste a full https:// link.", { key: "error.notALink" });
   }
   return assertFetchableUrl(url);
 }

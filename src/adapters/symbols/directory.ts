@@ -11,7 +11,8 @@ import { join, resolve } from "node:path";
 import type { SymbolDirectory, SymbolEntry } from "../../core/ports.ts";
 import { Listings, ListingsBuilder, type SymbolRow } from "./listings.ts";
 import { createNameMatcher } from "./matcher.ts";
-import { buildFuzzyIndex, buildPrefixIndex, createSearch } from "./search.ts";
+import { createCompanyLookup } from "./company-rank.ts";
+import { buildFuzzyIndex, buildPrefixIndex, createSearch, listingOrder } from "./search.ts";
 import { addSymbolCsv } from "./symbol-csv.ts";
 
 export type { SymbolRow } from "./listings.ts";
@@ -56,7 +57,9 @@ export function createSymbolDirectory(rows: readonly SymbolRow[]): SymbolDirecto
 
 function directoryOf(listings: Listings): SymbolDirectory {
   const findInText = createNameMatcher(listings);
-  const search = createSearch(listings, { prefixes: buildPrefixIndex(listings), fuzzy: buildFuzzyIndex(listings) });
+  const prefixes = buildPrefixIndex(listings);
+  const search = createSearch(listings, { prefixes, fuzzy: buildFuzzyIndex(listings) });
+  const company = createCompanyLookup(listings, prefixes, listingOrder(listings));
   return {
     size: listings.count,
     get(symbol: string): SymbolEntry | undefined {
@@ -66,6 +69,9 @@ function directoryOf(listings: Listings): SymbolDirectory {
     findInText,
     search(query: string, limit = 10): SymbolEntry[] {
       return search(query, limit).map((i) => listings.entry(i)).filter((e): e is SymbolEntry => e !== undefined);
+    },
+    company(name: string): SymbolEntry[] {
+      return company(name).map((i) => listings.entry(i)).filter((e): e is SymbolEntry => e !== undefined);
     },
   };
 }

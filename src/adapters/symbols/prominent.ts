@@ -52,3 +52,24 @@ export const PROMINENT_SYMBOLS: ReadonlySet<string> = new Set(
     .join(" ")
     .split(" "),
 );
+
+/** Members of two or three of those indices (Dow 30 and Nasdaq-100 members of the S&P 500), with the count. */
+export const INDEX_MEMBERSHIPS: ReadonlyMap<string, number> = new Map(
+  [
+    "AAPL:3 ABNB:2 ADBE:2 ADI:2 ADP:2 ADSK:2 AEP:2 AMAT:2 AMD:2 AMGN:3 AMZN:3 APP:2 AVGO:2 AXON:2 AXP:2 BA:2",
+    "BKNG:2 BKR:2 CAT:2 CDNS:2 CEG:2 CHTR:2 CMCSA:2 COST:2 CPRT:2 CRM:2 CRWD:2 CSCO:3 CSGP:2 CSX:2 CTAS:2 CTSH:2",
+    "CVX:2 DASH:2 DDOG:2 DIS:2 DXCM:2 EA:2 EXC:2 FANG:2 FAST:2 FTNT:2 GEHC:2 GILD:2 GOOG:2 GOOGL:2 GS:2 HD:2 HON:3",
+    "IBM:2 IDXX:2 INTC:2 INTU:2 ISRG:2 JNJ:2 JPM:2 KDP:2 KHC:2 KLAC:2 KO:2 LIN:2 LRCX:2 MAR:2 MCD:2 MCHP:2 MDLZ:2",
+    "META:2 MMM:2 MNST:2 MPWR:2 MRK:2 MSFT:3 MU:2 NFLX:2 NKE:2 NVDA:3 NXPI:2 ODFL:2 ORLY:2 PANW:2 PAYX:2 PCAR:2",
+    "PEP:2 PG:2 PLTR:2 PYPL:2 QCOM:2 REGN:2 ROP:2 ROST:2 SBUX:2 SHW:2 SNPS:2 STX:2 TMUS:2 TRV:2 TSLA:2 TTWO:2",
+    "TXN:2 UNH:2 V:2 VRSK:2 VRTX:2 VZ:2 WBD:2 WDAY:2 WDC:2 WMT:3 XEL:2",
+  ]
+    .join(" ")
+    .split(" ")
+    .map((pair): [string, number] => [pair.split(":")[0] ?? "", Number(pair.split(":")[1])]),
+);
+
+/** The 25 largest S&P 500 members by index weight (first rows of the build's index list). */
+export const LARGEST_US_SYMBOLS: ReadonlySet<string> = new Set(
+  "NVDA AAPL MSFT AMZN GOOGL GOOG AVGO META TSLA BRK-B WMT LLY JPM XOM JNJ V MA COST ORCL NFLX CVX MU ABBV PLTR BAC".split(" "),
+);

@@ -3,6 +3,7 @@
  * trigram similarity, over sorted indexes and trigram postings kept as offset tables over typed
  * arrays.
  */
+import { companyProminence } from "./company-rank.ts";
 import { memberTable, membersOf, type Listings, type MemberTable } from "./listings.ts";
 import { foldForMatching } from "../../core/fold.ts";
 
@@ -14,11 +15,17 @@ export interface SearchIndexes {
   fuzzy: FuzzyIndex;
 }
 
-export function createSearch(listings: Listings, indexes: SearchIndexes): Search {
-  const order = (i: number) =>
+/** Lower first: listings of index members, then the home listing, major exchange, ordinary share. */
+export function listingOrder(listings: Listings): (i: number) => number {
+  return (i) =>
     i >= 0 && i < listings.count
       ? (listings.prominentGroups.has(listings.group[i] ?? -1) ? 0 : 1) * 1000 + (listings.baseRank[i] ?? 0)
       : Number.MAX_SAFE_INTEGER;
+}
+
+export function createSearch(listings: Listings, indexes: SearchIndexes): Search {
+  const order = listingOrder(listings);
+  const prominence = companyProminence(listings);
 
   return (query, limit) => {
     const q = query.trim();
@@ -44,6 +51,19 @@ export function createSearch(listings: Listings, indexes: SearchIndexes): Search
     const symbolHits = prefixRange(symbolOrder.length, (p) => listings.symbol(symbolOrder[p] ?? 0).toLowerCase(), lower, 400)
       .map((p) => symbolOrder[p] ?? 0)
       .toSorted((a, b) => closeness(a) - closeness(b) || listings.symbol(a).length - listings.symbol(b).length || order(a) - order(b) || a - b);
+    // The symbol typed in full comes first ("BABA", "SAP" and SAP.DE; a small "ALI.AX" only after the companies below).
+    push(symbolHits.filter((i) => closeness(i) === 0 || (closeness(i) === 1 && prominence(i) > 0)));
+    if (out.length >= limit) return out;
+    // 1a. Then the well-known companies whose name starts so ("ali" → Alibaba before ALI.AX), most prominent first.
+    const folded = foldForMatching(q).replace(/[^a-z0-9]+/g, " ").trim();
+    const nameHits = folded ? prefixRange(nameTexts.length, (p) => nameTexts[p] ?? "", folded, 2000).map((p) => nameOwners[p] ?? 0) : [];
+    const exactKey = (i: number) => (listings.keys[i] === folded ? 0 : 1);
+    push(
+      nameHits
+        .filter((i) => prominence(i) > 0)
+        .toSorted((a, b) => exactKey(a) - exactKey(b) || prominence(b) - prominence(a) || (listings.group[a] ?? a) - (listings.group[b] ?? b) || order(a) - order(b) || a - b),
+    );
+    if (out.length >= limit) return out;
     push(symbolHits);
     if (out.length >= limit) return out;
     // 1b. A symbol one typo away ("BABAA", "BAAB"), for queries shaped like a symbol.
@@ -55,10 +75,7 @@ export function createSearch(listings: Listings, indexes: SearchIndexes): Search
       if (out.length >= limit) return out;
     }
     // 2. Name prefix.
-    const folded = foldForMatching(q).replace(/[^a-z0-9]+/g, " ").trim();
     if (folded) {
-      const nameHits = prefixRange(nameTexts.length, (p) => nameTexts[p] ?? "", folded, 2000).map((p) => nameOwners[p] ?? 0);
-      const exactKey = (i: number) => (listings.keys[i] === folded ? 0 : 1);
       const byRelevance = nameHits.toSorted((a, b) => exactKey(a) - exactKey(b) || order(a) - order(b) || listings.name(a).length - listings.name(b).length || a - b);
       push(byRelevance);
     }

@@ -53,7 +53,7 @@ function summarizeArticle(request: BriefRequest, symbols: SymbolDirectory): Engi
     .filter((s) => s.start >= prepared.bodyStart && !dropped.has(s.block) && isQuotable(s))
     .slice(0, MAX_CANDIDATES);
   if (candidates.length < 3) {
-    throw new UserFacingError("not_article", "The article is too short to summarize: it needs at least three full sentences.");
+    throw new UserFacingError("not_article", "The article is too short to summarize: it needs at least three full sentences.", { key: "error.tooShort" });
   }
 
   const findings = findTickers(prepared.text, articleLanguage, symbols);
