@@ -154,6 +154,8 @@ export const de = {
   "error.code.invalid_input": "Diese Eingabe habe ich nicht verstanden.",
   "error.code.forbidden": "Das darfst du hier nicht.",
   "error.cannotPost": "Ich kann den Digest in diesem Kanal nicht posten: mir fehlt hier {permissions}.",
+  // /help
+  "help.text": "**marketbrief** macht aus Marktnachrichten kurze Briefings, deren Kernpunkte den Artikel zitieren.\n\n**/summarize** `url` — ein Briefing zu einem Artikel: Kernpunkte mit Zitaten, Ticker mit Kursbewegungen, warum es wichtig ist. `private: true` zeigt es nur dir; `language` wählt die Sprache.\n**Summarize link** (Rechtsklick auf eine Nachricht → Apps) — dasselbe für den ersten Link einer Nachricht.\n**/watch add** `ticker` · **/watch remove** `ticker` — die Ticker, denen dieser Kanal folgt (Kanäle verwalten).\n**/watch list** — was dieser Kanal verfolgt, die Digest-Zeit und ob Digests pausiert sind.\n**/digest schedule** `time` `timezone` — ein Digest pro Tag zur Ortszeit des Kanals (Kanäle verwalten). **/digest off** beendet ihn.\n**/digest now** — der heutige Digest für die Ticker dieses Kanals, sofort.\n**/quote** `ticker` — Kurs, Tagesveränderung und Chart eines Tickers; `range` wählt den Zeitraum.\n**/status** — Engine, heutiges Budget, Digests aller Kanäle, fehlerhafte Feeds (Server verwalten).\n**/help** — diese Nachricht.\n\nBriefings fassen nur den verlinkten Artikel zusammen; sie sind keine Anlageberatung.",
   // Befehle
   "cmd.summarize": "Kurzfassung eines Marktartikels mit Belegen",
   "cmd.summarize.url": "Link zum Artikel (http oder https)",
@@ -201,4 +203,8 @@ export const de = {
   "cmd.quote.range.name": "zeitraum",
   "cmd.quote.private": "Nur dir zeigen (Standard: nein)",
   "cmd.quote.private.name": "privat",
+  "cmd.status": "Was der Bot auf diesem Server tut: Engine, Budget, Digests, fehlerhafte Feeds (Server verwalten)",
+  "cmd.status.name": "status",
+  "cmd.help": "Was die Befehle des Bots tun (nur du siehst die Antwort)",
+  "cmd.help.name": "hilfe",
 } satisfies Catalog;

@@ -164,6 +164,8 @@ export const en = {
   "error.code.invalid_input": "That input was not understood.",
   "error.code.forbidden": "You are not allowed to do that here.",
   "error.cannotPost": "I can't post the digest in this channel: I'm missing {permissions} here.",
+  // /help
+  "help.text": "**marketbrief** turns market news into short briefs whose key points quote the article.\n\n**/summarize** `url` — a brief of one article: key points with quotes, tickers with their moves, why it matters. `private: true` shows it only to you; `language` picks the brief's language.\n**Summarize link** (right-click a message → Apps) — the same for the first link in a message.\n**/watch add** `ticker` · **/watch remove** `ticker` — the tickers this channel follows (Manage Channels).\n**/watch list** — what this channel follows, its digest time, and whether digests are paused.\n**/digest schedule** `time` `timezone` — one digest a day at the channel's local time (Manage Channels). **/digest off** stops it.\n**/digest now** — today's digest for this channel's tickers, posted now.\n**/quote** `ticker` — a ticker's price, day change and chart; `range` picks the chart's span.\n**/status** — engine, today's budget, every channel's digest, failing feeds (Manage Server).\n**/help** — this message.\n\nBriefs summarize the linked article only; they are not investment advice.",
   // command descriptions (English is the command data itself; listed for other catalogs)
 } as const;
 

@@ -121,7 +121,7 @@ describe("a German reader", () => {
     const names = embed?.fields?.map((f) => f.name) ?? [];
     expect(names).toContain("Quelle");
     expect(names).not.toContain("Source");
-    expect(embed?.footer?.text).toBe("Auszug aus dem Artikel (ohne KI-Modell) · Keine Anlageberatung");
+    expect(embed?.footer?.text).toBe("Auszug aus dem Artikel (ohne KI-Modell) · Zahlen mit der Quelle abgeglichen · Keine Anlageberatung");
   }, 30_000);
 
   it("is told at once by /watch add when the bot cannot post in the channel", async () => {
