@@ -38,6 +38,7 @@ export function renderArticleText(article: Article): string {
     article.siteName && `Site: ${article.siteName}`,
     article.publishedAt && `Published: ${article.publishedAt}`,
     `Language: ${article.language}`,
+    `Assessment: ${article.assessment ?? "article"}`,
     article.url && `URL: ${article.url}`,
   ].filter(Boolean);
   return [article.title, ...meta, "", article.text].join("\n");

@@ -1,7 +1,8 @@
 import type { Article } from "../../core/article.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import type { ArticleExtractor } from "../../core/ports.ts";
-import { assertReadableArticle, NOT_ARTICLE_MESSAGE } from "./assess.ts";
+import { NOT_ARTICLE_MESSAGE } from "../../core/article-gate.ts";
+import { assessArticle } from "./assess.ts";
 import { cleanByline } from "./byline.ts";
 import { normalizeDate } from "./dates.ts";
 import { extractContent } from "./content.ts";
@@ -65,21 +66,21 @@ function extractHtml(html: string, baseUrl?: string): Article {
   if (!doc.documentElement || !doc.body) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
   const metadata = readMetadata(doc, baseUrl);
   const content = extractContent(doc, metadata.title ? { title: metadata.title } : {});
-  assertReadableArticle({
-    words: content ? wordCount(content.text) : 0,
-    text: content?.text ?? "",
-    linkShare: content?.linkShare ?? 0,
+  if (!content || content.text.trim().length === 0) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
+  const assessment = assessArticle({
+    words: wordCount(content.text),
+    text: content.text,
+    linkShare: content.linkShare,
     html,
     metadata,
     ...(baseUrl ? { baseUrl } : {}),
   });
-  // assertReadableArticle has thrown for a page without content; this satisfies the types.
-  if (!content) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
 
   const article: Article = {
     title: chooseTitle(metadata, content.readabilityTitle),
     text: content.text,
     language: resolveLanguage(content.text, metadata.declaredLanguage),
+    assessment,
   };
   const byline = chooseByline(metadata, content.readabilityByline, content.droppedBylines);
   if (byline) article.byline = byline;
