@@ -8,31 +8,25 @@ import { normalizeDate } from "./dates.ts";
 import { extractContent } from "./content.ts";
 import { parseHtml } from "./dom.ts";
 import { articleFromText, truncate } from "./from-text.ts";
+import { collapseTitle, headlineFromHeadings, stripSiteName } from "./headline.ts";
 import { resolveLanguage } from "./language.ts";
 import { type PageMetadata, readMetadata } from "./metadata.ts";
 import { wordCount } from "./postclean.ts";
 
 const EXCERPT_CHARS = 300;
 
-/** Splits "Headline | Site" or "Site - Headline" when one side is the site's name. */
-function stripSiteName(title: string, siteName: string | undefined): string {
-  if (!siteName) return title;
-  const site = siteName.toLowerCase();
-  const parts = title.split(/\s+[|–—:-]\s+|\s+[|·•]\s*/);
-  if (parts.length < 2) return title;
-  const kept = parts.filter((p) => p.trim().toLowerCase() !== site);
-  return kept.length > 0 && kept.length < parts.length ? kept.join(" - ").trim() : title;
-}
-
 /**
- * Declared headline first; then the first <h1> unless it is only the site's logo text; then the
- * document <title> as Readability cleans it.
+ * The visible heading that matches the declared title; else the declared headline; then the
+ * first <h1> unless it is only the site's logo text; then the document <title> as Readability
+ * cleans it.
  */
 function chooseTitle(metadata: PageMetadata, readabilityTitle: string | undefined): string {
+  const fromHeading = headlineFromHeadings(metadata.headings, [metadata.title, metadata.documentTitle], metadata.siteName);
+  if (fromHeading) return fromHeading;
   const heading = metadata.heading;
   const headingIsLogo = heading !== undefined && (wordCount(heading) < 3 || heading.toLowerCase() === metadata.siteName?.toLowerCase());
   const candidate = metadata.title ?? (heading && !headingIsLogo ? heading : undefined) ?? readabilityTitle ?? heading ?? "";
-  return stripSiteName(candidate.replace(/\s+/g, " ").trim(), metadata.siteName);
+  return stripSiteName(collapseTitle(candidate), metadata.siteName);
 }
 
 function chooseByline(metadata: PageMetadata, readabilityByline: string | undefined, droppedBylines: readonly string[]): string | undefined {

@@ -2,6 +2,7 @@ import { decodeHTMLStrict } from "entities";
 import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
 import { cleanByline, cleanPersonNames } from "./byline.ts";
 import { normalizeDate } from "./dates.ts";
+import type { HeadingCandidate } from "./headline.ts";
 
 /** What the page says about itself, gathered before any cleaning touches the DOM. */
 export interface PageMetadata {
@@ -9,6 +10,10 @@ export interface PageMetadata {
   title?: string;
   /** Text of the first <h1>. */
   heading?: string;
+  /** The document's <title>. */
+  documentTitle?: string;
+  /** The page's h1–h3 headings (and the parts of one made of several, such as kicker and headline). */
+  headings: HeadingCandidate[];
   byline?: string;
   siteName?: string;
   publishedAt?: string;
@@ -193,6 +198,21 @@ const DATE_META_KEYS = [
 
 const AUTHOR_META_KEYS = ["author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl", "citation_author"];
 
+const MAX_HEADINGS = 60;
+
+/** A heading, and when it is made of several parts (kicker and headline), each part too. */
+function addHeading(headings: HeadingCandidate[], el: DomElement): void {
+  const index = headings.length;
+  headings.push({ tag: el.tagName, text: textOf(el), index });
+  const parts: string[] = [];
+  for (let i = 0; i < el.children.length; i++) {
+    const child = el.children[i];
+    const text = child ? textOf(child) : "";
+    if (text.length > 1) parts.push(text);
+  }
+  if (parts.length >= 2) for (const text of parts) headings.push({ tag: el.tagName, text, index });
+}
+
 function textOf(el: DomElement): string {
   return (el.textContent ?? "").replace(/\s+/g, " ").trim();
 }
@@ -233,6 +253,8 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   let relAuthor: string | undefined;
   let classByline: string | undefined;
   let firstH1: string | undefined;
+  let documentTitle: string | undefined;
+  const headings: HeadingCandidate[] = [];
   let hasPaywallElement = false;
 
   const root = doc.documentElement;
@@ -263,6 +285,8 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       if (dt) firstTimeDatetime = dt;
     }
     if (tag === "H1" && firstH1 === undefined) firstH1 = textOf(el);
+    if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) addHeading(headings, el);
+    if (tag === "TITLE" && documentTitle === undefined) documentTitle = textOf(el);
     const itemprop = el.getAttribute("itemprop");
     if (itemprop) {
       const props = itemprop.toLowerCase().split(/\s+/);
@@ -289,7 +313,8 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   }
 
   const ld = readJsonLd(jsonLd);
-  const result: PageMetadata = { hasArticleJsonLd: ld.isArticle, markedNotFree: ld.notFree, hasPaywallElement };
+  const result: PageMetadata = { hasArticleJsonLd: ld.isArticle, markedNotFree: ld.notFree, hasPaywallElement, headings };
+  if (documentTitle) result.documentTitle = metaText(documentTitle);
 
   const siteName = meta.get("og:site_name") ?? ld.siteName ?? meta.get("application-name");
   if (siteName) result.siteName = metaText(siteName);
