@@ -23,8 +23,8 @@ export function evaluatePage(extract: ExtractFn, page: AnnotatedPage): Annotated
   let error = false;
   const start = performance.now();
   try {
-    // The annotated "url" is sometimes a file name: only real URLs are passed as the base.
-    out = extract(page.html, /^https?:\/\//.test(page.url) ? page.url : "");
+    // As `extract` runs on a saved page: no URL beside the file (the page may name its own).
+    out = extract(page.html, "");
   } catch {
     error = true;
   }

@@ -1,7 +1,7 @@
 import { decodeHTMLStrict } from "entities";
 import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
 import { cleanByline, cleanPersonNames } from "./byline.ts";
-import { normalizeDate } from "./dates.ts";
+import { dateFromText, dateFromUrl, normalizeDate } from "./dates.ts";
 import type { HeadingCandidate } from "./headline.ts";
 
 /** What the page says about itself, gathered before any cleaning touches the DOM. */
@@ -199,6 +199,17 @@ const DATE_META_KEYS = [
 const AUTHOR_META_KEYS = ["author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl", "citation_author"];
 
 const MAX_HEADINGS = 60;
+/** Leaf elements after the first heading searched for a visible date. */
+const MAX_LEAVES_AFTER_HEADING = 80;
+const NO_TEXT_TAGS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TITLE", "OPTION"]);
+/** Class or id of an element that states when the page was published. */
+const DATE_CLASS = /date|datum|time|zeit|publish|posted|entry-meta|post-meta|article-meta|byline|dateline/i;
+
+/** Text of an element when it is short (a dateline), else undefined. */
+function shortText(el: DomElement): string | undefined {
+  const text = el.textContent ?? "";
+  return text.length <= 200 ? text : undefined;
+}
 
 /** A heading, and when it is made of several parts (kicker and headline), each part too. */
 function addHeading(headings: HeadingCandidate[], el: DomElement): void {
@@ -255,6 +266,11 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   let firstH1: string | undefined;
   let documentTitle: string | undefined;
   const headings: HeadingCandidate[] = [];
+  /** A date in an element named like a dateline (class "date", "meta", "posted"…). */
+  let classDate: string | undefined;
+  /** The first date in a short leaf text after the first heading. */
+  let textDate: string | undefined;
+  let leavesAfterHeading = 0;
   let hasPaywallElement = false;
 
   const root = doc.documentElement;
@@ -303,6 +319,15 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       relAuthor = textOf(el);
     }
     const cls = `${el.className || ""} ${el.id || ""}`;
+    if (!classDate && cls.length > 1 && DATE_CLASS.test(cls)) {
+      const text = el.getAttribute("datetime") ?? el.getAttribute("content") ?? shortText(el);
+      if (text) classDate = dateFromText(text);
+    }
+    if (!textDate && headings.length > 0 && el.children.length === 0 && leavesAfterHeading < MAX_LEAVES_AFTER_HEADING && !NO_TEXT_TAGS.has(tag)) {
+      leavesAfterHeading++;
+      const text = el.textContent ?? "";
+      if (text.length <= 90) textDate = dateFromText(text);
+    }
     if (cls.length > 1) {
       if (!hasPaywallElement && PAYWALL_CLASS.test(cls)) hasPaywallElement = true;
       if (!classByline && BYLINE_CLASS.test(cls)) {
@@ -338,7 +363,8 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
     }
   }
 
-  const dateCandidates = [ld.published, firstMeta(meta, DATE_META_KEYS), itempropDate, firstTimeDatetime, ld.modified, meta.get("article:modified_time")];
+  const urlDate = dateFromUrl(resolveUrl(canonical, baseUrl) ?? resolveUrl(meta.get("og:url"), baseUrl) ?? resolveUrl(baseUrl, undefined));
+  const dateCandidates = [ld.published, firstMeta(meta, DATE_META_KEYS), itempropDate, firstTimeDatetime, urlDate, classDate, textDate, ld.modified, meta.get("article:modified_time")];
   for (const candidate of dateCandidates) {
     const iso = candidate ? normalizeDate(candidate) : undefined;
     if (iso) {
