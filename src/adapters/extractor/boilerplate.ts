@@ -207,8 +207,8 @@ function teaserArticles(root: DomElement, prose: ReadonlyMap<DomElement, number>
   return teasers;
 }
 
-/** Pass 2: elements whose class or id names them as chrome, unless they hold the article's prose. */
-function removeChromeByClass(root: DomElement, options: BoilerplateOptions): void {
+/** Pass 2: elements whose class or id names them as chrome, unless they hold the article's prose. Returns the page's prose in characters. */
+function removeChromeByClass(root: DomElement, options: BoilerplateOptions): number {
   const { prose, total } = measureProse(root);
   const limit = total * MAX_PROSE_SHARE;
   const teasers = teaserArticles(root, prose, total);
@@ -232,10 +232,14 @@ function removeChromeByClass(root: DomElement, options: BoilerplateOptions): voi
     el = nextElement(el, root, remove);
   }
   removeAll(doomed);
+  return total;
 }
 
-/** Removes page chrome from `root` (usually the body) before content scoring. */
-export function removeBoilerplate(root: DomElement, options: BoilerplateOptions = {}): void {
+/**
+ * Removes page chrome from `root` (usually the body) before content scoring. Returns the prose
+ * (characters of paragraph-sized non-link text) the page held before class-named chrome went.
+ */
+export function removeBoilerplate(root: DomElement, options: BoilerplateOptions = {}): number {
   removeStructuralChrome(root, options);
-  removeChromeByClass(root, options);
+  return removeChromeByClass(root, options);
 }

@@ -5,7 +5,7 @@ import { NOT_ARTICLE_MESSAGE } from "../../core/article-gate.ts";
 import { assessArticle } from "./assess.ts";
 import { cleanByline } from "./byline.ts";
 import { normalizeDate } from "./dates.ts";
-import { extractContent } from "./content.ts";
+import { extractContentChecked } from "./content.ts";
 import { parseHtml } from "./dom.ts";
 import { articleFromText, truncate } from "./from-text.ts";
 import { collapseTitle, headlineFromHeadings, stripSiteName } from "./headline.ts";
@@ -59,7 +59,7 @@ function extractHtml(html: string, baseUrl?: string): Article {
   const doc = parseHtml(html);
   if (!doc.documentElement || !doc.body) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
   const metadata = readMetadata(doc, baseUrl);
-  const content = extractContent(doc, metadata.title ? { title: metadata.title } : {});
+  const content = extractContentChecked(doc, () => parseHtml(html), metadata.title ? { title: metadata.title } : {});
   if (!content || content.text.trim().length === 0) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE);
   const assessment = assessArticle({
     words: wordCount(content.text),
