@@ -89,6 +89,13 @@ export function chromeClassMatch(el: DomElement): string | undefined {
  */
 const MAX_PROSE_SHARE = 0.35;
 
+/**
+ * Names no article wrapper carries: such an element is kept only when it holds nearly all the
+ * page's prose (on a page with a very short article, a cookie notice may hold a third of it).
+ */
+const NEVER_ARTICLE = /^(?:cookies?|consent|gdpr|newsletters?|outbrain|taboola|plista|disqus|breadcrumbs?|paywall|regwall|signup)$/;
+const MAX_PROSE_SHARE_NEVER_ARTICLE = 0.75;
+
 export interface BoilerplateOptions {
   /** Called for every element taken out, with the tag, role or class part that condemned it. */
   onRemove?: (el: DomElement, reason: string) => void;
@@ -223,7 +230,7 @@ function removeChromeByClass(root: DomElement, options: BoilerplateOptions): num
     let remove = false;
     const match = PROTECTED_TAGS.has(el.tagName) ? undefined : chromeClassMatch(el);
     if (match !== undefined) {
-      remove = (prose.get(el) ?? 0) <= limit;
+      remove = (prose.get(el) ?? 0) <= (NEVER_ARTICLE.test(match) ? total * MAX_PROSE_SHARE_NEVER_ARTICLE : limit);
     }
     if (remove && match !== undefined) {
       doomed.push(el);
