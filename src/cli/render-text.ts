@@ -11,7 +11,7 @@ export function formatMove(move: PriceMove): string {
 export function renderBriefText(result: BriefResult): string {
   const { brief, source } = result;
   const lines: string[] = [brief.headline, ""];
-  const meta = [source.siteName, source.language, source.publishedAt?.slice(0, 10)].filter(Boolean).join(", ");
+  const meta = [source.siteName, source.language, source.publishedAt && `published ${source.publishedAt.slice(0, 10)}`].filter(Boolean).join(", ");
   lines.push(`Source: ${source.title}${meta ? ` (${meta})` : ""}`);
   if (source.url) lines.push(`        ${source.url}`);
   lines.push("", "Key points:");

@@ -11,6 +11,7 @@ import {
   type TickerDigest,
   type TickerSynthesis,
 } from "./digest.ts";
+import { digestStoryReason, publishedBeforeWindow } from "./digest-story-reasons.ts";
 import { isUserFacingError } from "./errors.ts";
 import type { SymbolDirectory, SymbolEntry } from "./ports.ts";
 import type { Store } from "./store.ts";
@@ -142,6 +143,8 @@ interface FailedFeed {
 interface BriefOutcome {
   brief?: Brief;
   briefError?: string;
+  /** Publication date the article page states. */
+  articlePublishedAt?: string;
 }
 
 export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
@@ -160,7 +163,7 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
   const synthesesInFlight = new Map<string, Promise<TickerSynthesis>>();
 
   async function summarizeStory(story: StoryShell, run: Run): Promise<BriefOutcome> {
-    let lastError = "The article could not be read.";
+    let lastError = digestStoryReason(undefined);
     // The representative first; another outlet's page when it cannot be read.
     for (const source of story.sources) {
       const url = source.url;
@@ -184,14 +187,15 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
             ),
           run.signal,
         );
-        return { brief: outcome.result.brief };
+        const articlePublishedAt = outcome.result.source.publishedAt;
+        return { brief: outcome.result.brief, ...(articlePublishedAt ? { articlePublishedAt } : {}) };
       } catch (err) {
         if (run.signal?.aborted) throw run.signal.reason;
         if (isUserFacingError(err)) {
-          lastError = err.message;
+          lastError = digestStoryReason(err.code);
           deps.log?.info({ url, code: err.code }, "digest story article unavailable");
         } else {
-          lastError = "The article could not be summarized.";
+          lastError = digestStoryReason(undefined);
           deps.log?.warn({ err, url }, "digest story summary failed");
         }
       }
@@ -242,8 +246,14 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
   }
 
   async function tickerDigest(entry: SymbolEntry, tickerStories: TickerStory[], run: Run): Promise<TickerDigest> {
-    const outcomes = await Promise.all(tickerStories.map(({ brief }) => brief ?? {}));
-    const stories = tickerStories.map(({ story }, i) => toDigestStory(story, outcomes[i] ?? {}));
+    const outcomes: BriefOutcome[] = await Promise.all(tickerStories.map(({ brief }) => brief ?? {}));
+    const stories = tickerStories
+      .map(({ story }, i) => toDigestStory(story, outcomes[i] ?? {}))
+      .filter((story, i) => {
+        const stale = publishedBeforeWindow(outcomes[i]?.articlePublishedAt, run.since);
+        if (stale) deps.log?.info({ url: story.url, publishedAt: outcomes[i]?.articlePublishedAt }, "digest story is older than the window; left out");
+        return !stale;
+      });
     const headlines: TickerDigest = { symbol: entry.symbol, name: entry.name, tone: null, bullets: [], stories, mode: "headlines" };
     const synthesizer = deps.synthesizer;
     if (synthesizer === undefined) return headlines;
@@ -279,6 +289,7 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
     const run: Run = {
       language: request.language,
       now: request.now ?? new Date(),
+      since: request.since,
       ...(signal ? { signal } : {}),
       warnings: [],
       ...(hook
@@ -401,6 +412,8 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
 interface Run {
   language: string;
   now: Date;
+  /** Start of the digest's window. */
+  since: Date;
   signal?: AbortSignal;
   warnings: string[];
   beforeNewLlmCall?: () => Promise<void>;
