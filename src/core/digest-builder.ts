@@ -192,7 +192,7 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
       } catch (err) {
         if (run.signal?.aborted) throw run.signal.reason;
         if (isUserFacingError(err)) {
-          lastError = digestStoryReason(err.code);
+          lastError = digestStoryReason(err.code, err.message);
           deps.log?.info({ url, code: err.code }, "digest story article unavailable");
         } else {
           lastError = digestStoryReason(undefined);

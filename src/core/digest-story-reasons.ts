@@ -5,7 +5,7 @@ import type { UserFacingCode } from "./errors.ts";
  * beside it, so there is nothing to ask of them (no "paste the article text" advice, which is
  * meant for /summarize).
  */
-export function digestStoryReason(code: UserFacingCode | undefined): string {
+export function digestStoryReason(code: UserFacingCode | undefined, message?: string): string {
   switch (code) {
     case "not_article":
       return "The page has no readable article text (a video, gallery or index page).";
@@ -14,6 +14,8 @@ export function digestStoryReason(code: UserFacingCode | undefined): string {
     case "timeout":
       return "The page did not answer in time.";
     case "http_status":
+      // "The page answered HTTP 404 (Not Found).": a statement, fit for a digest as it is.
+      return message ?? "The page could not be loaded.";
     case "not_found":
       return "The page could not be loaded.";
     case "blocked_address":

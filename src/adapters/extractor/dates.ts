@@ -123,5 +123,5 @@ export function dateFromText(text: string): string | undefined {
   if (!/\d{4}/.test(t)) return undefined;
   const iso = /\b((?:19|20)\d{2}-\d{2}-\d{2})\b/.exec(t)?.[1];
   if (iso) return normalizeDate(iso)?.slice(0, 10);
-  return normalizeDate(t)?.slice(0, 10);
+  return normalizeDate(t);
 }
