@@ -63,7 +63,7 @@ export function normalizeDate(input: string): string | undefined {
   }
 
   // 19.11.2019, 10:48 Uhr / 19.11.2019 um 10:48 (not inside a longer number such as a version)
-  const dotted = /(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\d)(?:\D{1,8}(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?/.exec(s);
+  const dotted = /(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\.?\d)(?:\D{1,8}(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?/.exec(s);
   if (dotted) {
     const [, d, mo, y, h, mi, sec] = dotted;
     return localIso(Number(y), Number(mo), Number(d), h === undefined ? undefined : Number(h), mi === undefined ? undefined : Number(mi), Number(sec ?? 0));
