@@ -36,15 +36,17 @@ describe("a short wire story", () => {
   });
 });
 
+/** The extractor's assessment of a fixture page ("not_article" when it found no text at all). */
+function assessment(name: string, url?: string): string {
+  try {
+    return extractor.extractHtml(page(name), url).assessment ?? "article";
+  } catch (err) {
+    if (isUserFacingError(err)) return err.code;
+    throw err;
+  }
+}
+
 describe("assessments", () => {
-  const assessment = (name: string, url?: string): string => {
-    try {
-      return extractor.extractHtml(page(name), url).assessment ?? "article";
-    } catch (err) {
-      if (isUserFacingError(err)) return err.code;
-      throw err;
-    }
-  };
 
   it("a full article is an article; a gallery, a video page and a homepage are not", () => {
     expect(assessment("de-boerse-artikel.html")).toBe("article");

@@ -35,8 +35,6 @@ export interface Assessment {
   baseUrl?: string;
 }
 
-  "That article is behind a paywall: only its teaser is readable. Paste the article text instead, or try a link from a free source.";
-
 /** The commonest words of a language: about a third of any real prose, almost none of scrambled text. */
 const FUNCTION_WORDS: Record<string, ReadonlySet<string>> = {
   de: new Set("der die das und in zu den von mit ist im für auf nicht ein eine des dem sich es an als auch bei nach wie aus er sie wir hat sind wird werden um noch am vor über zum zur".split(" ")),
