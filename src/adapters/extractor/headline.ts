@@ -70,3 +70,13 @@ export function headlineFromHeadings(headings: readonly HeadingCandidate[], decl
   }
   return best && best.score >= MIN_MATCH ? best.text : undefined;
 }
+
+/**
+ * "Headline | Site", "Headline » Blog": separators headlines themselves rarely use mark the
+ * site's name after them, even when the page does not declare that name.
+ */
+export function stripSiteSuffix(title: string): string {
+  const match = /^(.+?)\s+[|»›·•]\s+[^|»›·•]+$/u.exec(title);
+  const head = match?.[1]?.trim();
+  return head && head.split(/\s+/).length >= 2 ? head : title;
+}

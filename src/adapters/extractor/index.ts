@@ -8,7 +8,7 @@ import { normalizeDate } from "./dates.ts";
 import { extractContentChecked } from "./content.ts";
 import { parseHtml } from "./dom.ts";
 import { articleFromText, truncate } from "./from-text.ts";
-import { collapseTitle, headlineFromHeadings, stripSiteName } from "./headline.ts";
+import { collapseTitle, headlineFromHeadings, stripSiteName, stripSiteSuffix } from "./headline.ts";
 import { resolveLanguage } from "./language.ts";
 import { type PageMetadata, readMetadata } from "./metadata.ts";
 import { wordCount } from "./postclean.ts";
@@ -26,7 +26,7 @@ function chooseTitle(metadata: PageMetadata, readabilityTitle: string | undefine
   const heading = metadata.heading;
   const headingIsLogo = heading !== undefined && (wordCount(heading) < 3 || heading.toLowerCase() === metadata.siteName?.toLowerCase());
   const candidate = metadata.title ?? (heading && !headingIsLogo ? heading : undefined) ?? readabilityTitle ?? heading ?? "";
-  return stripSiteName(collapseTitle(candidate), metadata.siteName);
+  return stripSiteSuffix(stripSiteName(collapseTitle(candidate), metadata.siteName));
 }
 
 function chooseByline(metadata: PageMetadata, readabilityByline: string | undefined, droppedBylines: readonly string[]): string | undefined {

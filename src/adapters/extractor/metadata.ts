@@ -215,10 +215,11 @@ function shortText(el: DomElement): string | undefined {
 function addHeading(headings: HeadingCandidate[], el: DomElement): void {
   const index = headings.length;
   headings.push({ tag: el.tagName, text: textOf(el), index });
+  // Parts are child elements and text nodes: "<span>Kicker</span> Headline" has both.
   const parts: string[] = [];
-  for (let i = 0; i < el.children.length; i++) {
-    const child = el.children[i];
-    const text = child ? textOf(child) : "";
+  for (let i = 0; i < el.childNodes.length; i++) {
+    const child = el.childNodes[i];
+    const text = (child?.textContent ?? "").replace(/\s+/g, " ").trim();
     if (text.length > 1) parts.push(text);
   }
   if (parts.length >= 2) for (const text of parts) headings.push({ tag: el.tagName, text, index });
