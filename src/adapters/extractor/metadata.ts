@@ -200,7 +200,7 @@ const AUTHOR_META_KEYS = ["author", "article:author", "dc.creator", "parsely-aut
 
 const MAX_HEADINGS = 60;
 /** Leaf elements after the first heading searched for a visible date. */
-const MAX_LEAVES_AFTER_HEADING = 80;
+const MAX_LEAVES_AFTER_HEADING = 200;
 const NO_TEXT_TAGS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TITLE", "OPTION"]);
 /** Class or id of an element that states when the page was published. */
 const DATE_CLASS = /date|datum|time|zeit|publish|posted|entry-meta|post-meta|article-meta|byline|dateline/i;
@@ -272,6 +272,8 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   /** The first date in a short leaf text after the first heading. */
   let textDate: string | undefined;
   let leavesAfterHeading = 0;
+  /** A date in the permalink of a heading ("<h2><a href="/2020/01/13/post">"). */
+  let headingLinkDate: string | undefined;
   let hasPaywallElement = false;
 
   const root = doc.documentElement;
@@ -303,6 +305,9 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
     }
     if (tag === "H1" && firstH1 === undefined) firstH1 = textOf(el);
     if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) addHeading(headings, el);
+    if (!headingLinkDate && tag === "A" && headings.length > 0 && el.parentElement && /^H[1-3]$/.test(el.parentElement.tagName)) {
+      headingLinkDate = dateFromUrl(resolveUrl(el.getAttribute("href") ?? undefined, baseUrl ?? "http://page.invalid/"));
+    }
     if (tag === "TITLE" && documentTitle === undefined) documentTitle = textOf(el);
     const itemprop = el.getAttribute("itemprop");
     if (itemprop) {
@@ -324,10 +329,13 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       const text = el.getAttribute("datetime") ?? el.getAttribute("content") ?? shortText(el);
       if (text) classDate = dateFromText(text);
     }
-    if (!textDate && headings.length > 0 && el.children.length === 0 && leavesAfterHeading < MAX_LEAVES_AFTER_HEADING && !NO_TEXT_TAGS.has(tag)) {
-      leavesAfterHeading++;
-      const text = el.textContent ?? "";
-      if (text.length <= 90) textDate = dateFromText(text);
+    if (!textDate && headings.length > 0 && leavesAfterHeading < MAX_LEAVES_AFTER_HEADING && !NO_TEXT_TAGS.has(tag)) {
+      // Leaves, and small elements whose date is split over children ("am <b>5.</b> Mai 2021").
+      if (el.children.length === 0) leavesAfterHeading++;
+      if (el.children.length <= 3) {
+        const text = el.textContent ?? "";
+        if (text.length <= 90) textDate = dateFromText(text);
+      }
     }
     if (cls.length > 1) {
       if (!hasPaywallElement && PAYWALL_CLASS.test(cls)) hasPaywallElement = true;
@@ -365,7 +373,8 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   }
 
   const urlDate = dateFromUrl(resolveUrl(canonical, baseUrl) ?? resolveUrl(meta.get("og:url"), baseUrl) ?? resolveUrl(baseUrl, undefined));
-  const dateCandidates = [ld.published, firstMeta(meta, DATE_META_KEYS), itempropDate, firstTimeDatetime, urlDate, classDate, textDate, ld.modified, meta.get("article:modified_time")];
+  const titleDate = documentTitle ? dateFromText(documentTitle) : undefined;
+  const dateCandidates = [ld.published, firstMeta(meta, DATE_META_KEYS), itempropDate, firstTimeDatetime, urlDate, headingLinkDate, classDate, titleDate, textDate, ld.modified, meta.get("article:modified_time")];
   for (const candidate of dateCandidates) {
     const iso = candidate ? normalizeDate(candidate) : undefined;
     if (iso) {
