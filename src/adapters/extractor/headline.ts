@@ -35,8 +35,14 @@ function similarity(heading: ReadonlySet<string>, declared: ReadonlySet<string>)
 
 const TAG_WEIGHT: Record<string, number> = { H1: 0.15, H2: 0.05, H3: 0 };
 
+/** Spaces collapsed, and separators left dangling at either end ("[> Name", "Headline -") dropped. */
 export function collapseTitle(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^(?:[|•·>[\]]+|[-–—:]\s)\s*/u, "")
+    .replace(/\s+[-–—|•·:]+$/u, "")
+    .trim();
 }
 
 /** Splits "Headline | Site" or "Site - Headline" when one side is the site's name. */
