@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const BENCHES: Record<string, string> = {
-  extraction: "Extraction quality and speed on real pages (../shared/corpus/extraction)",
+  extraction: "Extraction quality and speed on real pages (../shared/corpus/extraction and extraction-de)",
   pipeline: "Pipeline overhead without the model",
   "discord-ack": "Discord: acknowledgement latency and idle memory of the connected bot",
   "digest-scale": "Digest at scale: 10,000 channels x 5 of 1,000 tickers x 20 stories",

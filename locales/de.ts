@@ -137,7 +137,7 @@ export const de = {
   "error.unreachable": "Die Seite konnte nicht von {host} geladen werden ({code}).",
   "error.notArticle": "Diese Seite enthält keinen Artikeltext zum Zusammenfassen (vielleicht eine Startseite, ein Video oder eine Galerie). Versuche einen Link zu einem einzelnen Artikel oder füge den Artikeltext ein.",
   "error.paywalled": "Dieser Artikel steht hinter einer Bezahlschranke: nur der Anreißer ist lesbar. Füge stattdessen den Artikeltext ein oder versuche einen Link aus einer freien Quelle.",
-  "error.tooShort": "Der Artikel ist zu kurz zum Zusammenfassen: er braucht mindestens drei vollständige Sätze.",
+  "error.tooShort": "Der Artikel ist zu kurz zum Zusammenfassen: er hat keinen vollständigen Satz, der sich zitieren ließe.",
   "error.code.invalid_url": "Dieser Link ist nicht verwendbar; füge einen vollständigen https-Link ein.",
   "error.code.blocked_address": "Dieser Link zeigt auf eine Adresse, die marketbrief nicht abruft.",
   "error.code.not_article": "Diese Seite enthält keinen Artikeltext zum Zusammenfassen.",

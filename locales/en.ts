@@ -146,7 +146,7 @@ export const en = {
   "error.unreachable": "Could not load the page from {host} ({code}).",
   "error.notArticle": "That page has no article text to summarize (it may be a homepage, video or gallery). Try a link to a single article, or paste the article text.",
   "error.paywalled": "That article is behind a paywall: only its teaser is readable. Paste the article text instead, or try a link from a free source.",
-  "error.tooShort": "The article is too short to summarize: it needs at least three full sentences.",
+  "error.tooShort": "The article is too short to summarize: it has no full sentence to quote.",
   // errors without a key of their own are told by their code in other languages
   "error.code.invalid_url": "That link cannot be used; paste a full https:// link.",
   "error.code.blocked_address": "That link points to an address marketbrief does not fetch.",

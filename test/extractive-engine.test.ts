@@ -106,9 +106,25 @@ describe("extractive engine", () => {
     expect(await summarize(raw, "en", "de")).toEqual(await summarize(raw, "en", "de"));
   });
 
-  it("refuses an article too short to summarize", async () => {
-    const error = await summarize("Kurz\nNur ein Satz steht hier im Artikel ohne weiteren Inhalt.", "de", "de").catch((e: unknown) => e);
+  it("refuses a text without one full sentence to quote", async () => {
+    const error = await summarize("Kurz\nDax +0,4 %. Euro 1,08.", "de", "de").catch((e: unknown) => e);
     expect(isUserFacingError(error) && error.code).toBe("not_article");
+  });
+
+  it("briefs a three-sentence wire story with one key point per sentence, each quoted", async () => {
+    const wire = [
+      "Hang Seng climbs as Alibaba rallies",
+      "Hong Kong's Hang Seng index rose 1.4 % to 26,310 points on Tuesday, led by technology shares.",
+      "Alibaba Group gained 3.1 % to HK$154.60 after the company raised its cloud revenue forecast.",
+      "Traders said mainland buying through the Stock Connect programme supported the market.",
+    ].join("\n");
+    const output = await summarize(wire, "en", "en");
+    expect(output.brief.headline).toBe("Hang Seng climbs as Alibaba rallies");
+    expect(output.brief.keyPoints.length).toBeGreaterThanOrEqual(1);
+    expect(output.brief.keyPoints.length).toBeLessThanOrEqual(3);
+    for (const point of output.brief.keyPoints) expect(wire).toContain(point.evidence);
+    const alibaba = tickerFor(output, ["9988.HK", "BABA"]);
+    expect(alibaba.moves[0]).toMatchObject({ changePct: 3.1, price: 154.6 });
   });
 
   it("stops when the request is aborted", async () => {

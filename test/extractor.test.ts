@@ -7,6 +7,7 @@ import { isUserFacingError, type UserFacingCode } from "../src/core/errors.ts";
 import { cleanByline } from "../src/adapters/extractor/byline.ts";
 import { normalizeDate } from "../src/adapters/extractor/dates.ts";
 import { createArticleExtractor } from "../src/adapters/extractor/index.ts";
+import { assertSummarizable } from "../src/core/article-gate.ts";
 
 const extractor = createArticleExtractor();
 const page = (name: string): string => readFileSync(new URL(`./fixtures/pages/${name}`, import.meta.url), "utf8");
@@ -52,7 +53,7 @@ describe("German news page with page chrome", () => {
   it("reads the metadata: JSON-LD headline, cleaned byline, ISO date, site, canonical URL, language", () => {
     expect(article.title).toBe("Nordlicht Solar: Aktie springt nach Großauftrag an");
     expect(article.byline).toBe("Max Mustermann");
-    expect(article.publishedAt).toBe("2024-03-05T08:15:00.000Z");
+    expect(article.publishedAt).toBe("2024-03-05T09:15:00+01:00");
     expect(article.siteName).toBe("Börsenblick");
     expect(article.url).toBe("https://www.boersenblick.example/maerkte/aktien/nordlicht-solar-grossauftrag-12345.html");
     expect(article.language).toBe("de");
@@ -123,7 +124,7 @@ describe("metadata sources", () => {
     const article = extractor.extractHtml(page("opengraph-fallback.html"), "https://wirtschaftsecho.example/unternehmen/stahlfeld-prognose?x=1");
     expect(article.title).toBe("Maschinenbauer Stahlfeld kappt Prognose");
     expect(article.siteName).toBe("Wirtschaftsecho");
-    expect(article.publishedAt).toBe("2024-06-03T14:45:00.000Z");
+    expect(article.publishedAt).toBe("2024-06-03T16:45:00+02:00");
     expect(article.byline).toBe("Hans Beispiel");
     expect(article.url).toBe("https://wirtschaftsecho.example/unternehmen/stahlfeld-prognose");
     expect(article.excerpt).toBe("Der Maschinenbauer senkt seine Umsatzprognose wegen schwacher Nachfrage aus China.");
@@ -133,7 +134,7 @@ describe("metadata sources", () => {
   it("falls back to <time datetime>, a byline element and the first <h1>", () => {
     const article = extractor.extractHtml(page("time-fallback.html"), "https://metals.example/copper-high");
     expect(article.title).toBe("Copper hits two-year high on supply worries");
-    expect(article.publishedAt).toBe("2024-05-14T07:30:00.000Z");
+    expect(article.publishedAt).toBe("2024-05-14T08:30:00+01:00");
     expect(article.byline).toBe("Jane Doe");
     expect(article.siteName).toBe("metals.example");
     expect(article.url).toBe("https://metals.example/copper-high");
@@ -181,7 +182,7 @@ describe("byline cleaning", () => {
 
 describe("date normalization", () => {
   it.each([
-    ["2019-11-19T10:48:00+01:00", "2019-11-19T09:48:00.000Z"],
+    ["2019-11-19T10:48:00+01:00", "2019-11-19T10:48:00+01:00"],
     ["2019-11-19T10:48:00Z", "2019-11-19T10:48:00.000Z"],
     ["2019-11-19T10:48:00", "2019-11-19T10:48:00"],
     ["2019-11-19", "2019-11-19"],
@@ -220,23 +221,38 @@ describe("language", () => {
   });
 });
 
+/** What the extractor reports for a page: its assessment ("not_article" when it found no text at all). */
+function assessmentOf(html: string, url?: string): string {
+  try {
+    return extractor.extractHtml(html, url).assessment ?? "article";
+  } catch (err) {
+    if (isUserFacingError(err)) return err.code;
+    throw err;
+  }
+}
+
 describe("pages without a readable article", () => {
-  it("reports a JSON-LD paywall (isAccessibleForFree=false) with only a teaser as paywalled", () => {
-    const err = extractionError(() => extractor.extractHtml(page("paywall-jsonld.html"), "https://finanzkurier.example/autobauer"));
+  it("reports a JSON-LD paywall (isAccessibleForFree=false) with only a teaser as paywalled, and summarize refuses it", () => {
+    const article = extractor.extractHtml(page("paywall-jsonld.html"), "https://finanzkurier.example/autobauer");
+    expect(article.assessment).toBe("paywalled");
+    expect(article.text.length).toBeGreaterThan(0);
+    const err = extractionError(() => assertSummarizable(article));
     expect(err.code).toBe("paywalled");
     expect(err.message).toMatch(/paywall/i);
   });
 
   it("reports paywall wording on a thin page as paywalled", () => {
-    expect(extractionError(() => extractor.extractHtml(page("paywall-text.html"))).code).toBe("paywalled");
+    expect(assessmentOf(page("paywall-text.html"))).toBe("paywalled");
   });
 
   it("judges isAccessibleForFree=false by the text it got: a teaser-length body is paywalled, a full one is not", () => {
     const flagged = page("de-boerse-artikel.html").replace('"isAccessibleForFree":true', '"isAccessibleForFree":"False"');
-    expect(extractionError(() => extractor.extractHtml(flagged)).code).toBe("paywalled");
+    expect(assessmentOf(flagged)).toBe("paywalled");
     const paragraph = /<p>Für das Gesamtjahr[^<]*<\/p>/.exec(flagged)?.[0] ?? "";
     const full = flagged.replace(paragraph, paragraph.repeat(4));
-    expect(paragraphsOf(extractor.extractHtml(full).text)).toHaveLength(8);
+    const article = extractor.extractHtml(full);
+    expect(article.assessment).toBe("article");
+    expect(paragraphsOf(article.text)).toHaveLength(8);
   });
 
   it("reports a paid article served in full but scrambled (letters shifted) as paywalled", () => {
@@ -245,25 +261,25 @@ describe("pages without a readable article", () => {
     const full = flagged.replace(paragraph, paragraph.repeat(4));
     const scrambled = full.replace(/<p>([^<]{80,})<\/p>/g, (_, text: string) => `<p>${shiftLetters(text)}</p>`);
     expect(scrambled).not.toContain("Die Aktie der Nordlicht Solar AG hat");
-    expect(extractionError(() => extractor.extractHtml(scrambled)).code).toBe("paywalled");
+    expect(assessmentOf(scrambled)).toBe("paywalled");
     // The same page unscrambled is a readable article.
     expect(extractor.extractHtml(full).language).toBe("de");
   });
 
-  it("reports a homepage of teasers as not_article with an actionable message", () => {
-    const err = extractionError(() => extractor.extractHtml(page("homepage.html"), "https://marktplatz.example/"));
+  it("reports a homepage of teasers as not_article; summarize refuses it with an actionable message", () => {
+    expect(assessmentOf(page("homepage.html"), "https://marktplatz.example/")).toBe("not_article");
+    const err = extractionError(() => assertSummarizable({ title: "Marktplatz", text: "x", language: "de", assessment: "not_article" }));
     expect(err.code).toBe("not_article");
     expect(err.message).toMatch(/no article text/);
-    expect(err.message).toMatch(/paste the article text/i);
   });
 
   it("reports a video page with a one-line description as not_article", () => {
-    expect(extractionError(() => extractor.extractHtml(page("thin-video.html"), "https://news.example/video/rates")).code).toBe("not_article");
+    expect(assessmentOf(page("thin-video.html"), "https://news.example/video/rates")).toBe("not_article");
   });
 
   it("reports empty and non-HTML input as not_article", () => {
     expect(extractionError(() => extractor.extractHtml("")).code).toBe("not_article");
-    expect(extractionError(() => extractor.extractHtml("just some words, no markup")).code).toBe("not_article");
+    expect(assessmentOf("just some words, no markup")).toBe("not_article");
   });
 });
 

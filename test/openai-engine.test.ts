@@ -95,7 +95,7 @@ describe("openai engine: success", () => {
     expect(request.body.response_format?.json_schema?.name).toBe("brief");
     expect(request.body.response_format?.json_schema?.strict).toBe(true);
     expect(request.body.response_format?.json_schema?.schema).toMatchObject({
-      properties: { keyPoints: { type: "array", minItems: 3, maxItems: 5 } },
+      properties: { keyPoints: { type: "array", minItems: 1, maxItems: 5 } },
       additionalProperties: false,
     });
     expect(request.headers.authorization).toBe("Bearer test-key");
@@ -278,8 +278,8 @@ describe("openai engine: unusable answers", () => {
     expect(output.usage?.promptTokens).toBe(promptTokensOf(llm.requests[0]!) + promptTokensOf(llm.requests[1]!));
   });
 
-  it("repairs a schema mismatch (one key point) naming the failing field", async () => {
-    llm.enqueue({ kind: "json", value: briefWithKeyPoints(1) });
+  it("repairs a schema mismatch (no key point) naming the failing field", async () => {
+    llm.enqueue({ kind: "json", value: briefWithKeyPoints(0) });
     const output = await engine().summarize({ article: ARTICLE, language: "en" });
     expect(output.requests).toBe(2);
     const ask = String(llm.requests[1]!.body.messages.at(-1)?.content);

@@ -34,12 +34,16 @@ function readabilityBaseline(blockText: boolean): ExtractFn {
   };
 }
 
-/** The extractor as the bot uses it: paywalled and not-article pages throw (scored as empty). */
-function marketbrief(): ExtractFn {
+/**
+ * The extractor as `extract --json` runs it (`gated` false) or as the bot uses it (`gated`: pages
+ * assessed paywalled or not_article are refused, scored as empty).
+ */
+function marketbrief(gated: boolean): ExtractFn {
   const extractor = createArticleExtractor();
   return (html, url) => {
-    const article = extractor.extractHtml(html, url);
-    const out: Extraction = { text: article.text, title: article.title };
+    const article = extractor.extractHtml(html, url || undefined);
+    const refused = gated && (article.assessment === "paywalled" || article.assessment === "not_article");
+    const out: Extraction = { text: refused ? "" : article.text, title: article.title };
     if (article.byline) out.byline = article.byline;
     if (article.publishedAt) out.publishedAt = article.publishedAt;
     return out;
@@ -67,13 +71,14 @@ export const EXTRACTORS: Record<string, () => ExtractFn> = {
   "marketbrief text, no chrome removal": () => marketbriefText({ removeChrome: false }),
   "marketbrief text, no line cleaning": () => marketbriefText({ cleanLines: false }),
   "marketbrief text (no paywall/not-article gate)": () => marketbriefText(),
-  marketbrief: () => marketbrief(),
+  "marketbrief extract": () => marketbrief(false),
+  marketbrief: () => marketbrief(true),
 };
 
 /** The comparison the benchmark prints by default; the "no …" ablations run on request (--ablations). */
 export const DEFAULT_EXTRACTORS = [
   "readability+linkedom",
   "readability+linkedom (block text)",
-  "marketbrief text (no paywall/not-article gate)",
+  "marketbrief extract",
   "marketbrief",
 ];

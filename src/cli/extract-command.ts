@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { App } from "../app.ts";
 import { isUserFacingError } from "../core/errors.ts";
+import { articleJson } from "./article-json.ts";
 import { resolveInput } from "./inputs.ts";
 import { renderArticleText } from "./render-text.ts";
 import { UsageError } from "./usage.ts";
@@ -21,7 +22,7 @@ export async function extractCommand(args: string[], openApp: () => Promise<App>
     try {
       const resolved = await resolveInput(input, baseUrl, app.config.fetch.maxBytes);
       const article = await app.summarizer.loadArticle(resolved);
-      if (values.json) process.stdout.write(`${JSON.stringify({ input, ok: true, ...article })}\n`);
+      if (values.json) process.stdout.write(`${JSON.stringify(articleJson(input, article))}\n`);
       else process.stdout.write(`${positionals.length > 1 ? `== ${input}\n` : ""}${renderArticleText(article)}\n\n`);
     } catch (err) {
       if (!isUserFacingError(err)) app.logger.error({ err, input }, "extraction failed unexpectedly");

@@ -12,7 +12,7 @@ export function formatMove(move: PriceMove): string {
 export function renderBriefText(result: BriefResult): string {
   const { brief, source } = result;
   const lines: string[] = [brief.headline, ""];
-  const meta = [source.siteName, source.language, source.publishedAt?.slice(0, 10)].filter(Boolean).join(", ");
+  const meta = [source.siteName, source.language, source.publishedAt && `published ${source.publishedAt.slice(0, 10)}`].filter(Boolean).join(", ");
   lines.push(`Source: ${source.title}${meta ? ` (${meta})` : ""}`);
   if (source.url) lines.push(`        ${source.url}`);
   lines.push("", "Key points:");
@@ -45,6 +45,7 @@ export function renderArticleText(article: Article): string {
     article.siteName && `Site: ${article.siteName}`,
     article.publishedAt && `Published: ${article.publishedAt}`,
     `Language: ${article.language}`,
+    `Assessment: ${article.assessment ?? "article"}`,
     article.url && `URL: ${article.url}`,
   ].filter(Boolean);
   return [article.title, ...meta, "", article.text].join("\n");

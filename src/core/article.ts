@@ -1,3 +1,9 @@
+/**
+ * What the extractor found: an article, a short item (a wire story of a few sentences), only a
+ * paywall's teaser, or no article at all (a homepage, gallery, video page, login wall).
+ */
+export type ArticleAssessment = "article" | "short" | "paywalled" | "not_article";
+
 /** An article as extracted from a page or read from plain text. */
 export interface Article {
   title: string;
@@ -12,6 +18,8 @@ export interface Article {
   /** Canonical URL of the page when known (link rel=canonical / og:url, else the fetched URL). */
   url?: string;
   excerpt?: string;
+  /** Set by the extractor; the summarizer refuses "paywalled" and "not_article" (absent = "article"). */
+  assessment?: ArticleAssessment;
 }
 
 export function paragraphsOf(text: string): string[] {

@@ -36,7 +36,8 @@ export type KeyPoint = z.infer<typeof KeyPointSchema>;
 
 export const BriefSchema = z.object({
   headline: z.string().describe("A short, factual headline in the brief's language"),
-  keyPoints: z.array(KeyPointSchema).min(3).max(5),
+  // 3–5 for an article; a short wire story of two or three sentences may have fewer.
+  keyPoints: z.array(KeyPointSchema).min(1).max(5).describe("3 to 5 key points; fewer (at least 1) only when the article is a short item of a few sentences"),
   tickers: z.array(TickerSchema),
   whyItMatters: z.string().describe("One or two sentences on why this matters to investors"),
 });

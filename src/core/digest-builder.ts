@@ -12,6 +12,7 @@ import {
   type TickerDigest,
   type TickerSynthesis,
 } from "./digest.ts";
+import { digestStoryReason, publishedBeforeWindow } from "./digest-story-reasons.ts";
 import { isUserFacingError } from "./errors.ts";
 import { createKeyedLimiter, forEachLimit } from "./limiter.ts";
 import type {
@@ -106,6 +107,8 @@ interface FailedFeed {
 interface BriefOutcome {
   brief?: Brief;
   briefError?: string;
+  /** Publication date the article page states. */
+  articlePublishedAt?: string;
 }
 
 export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
@@ -125,7 +128,7 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
   const shared = deps.sharedWork ?? unshared;
 
   async function summarizeStory(story: StoryShell, run: Run): Promise<BriefOutcome> {
-    let lastError = "The article could not be read.";
+    let lastError = digestStoryReason(undefined);
     // The representative first; another outlet's page when it cannot be read.
     for (const source of story.sources) {
       const url = source.url;
@@ -149,14 +152,15 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
             ),
           run.signal,
         );
-        return { brief: outcome.result.brief };
+        const articlePublishedAt = outcome.result.source.publishedAt;
+        return { brief: outcome.result.brief, ...(articlePublishedAt ? { articlePublishedAt } : {}) };
       } catch (err) {
         if (run.signal?.aborted) throw run.signal.reason;
         if (isUserFacingError(err)) {
-          lastError = err.message;
+          lastError = digestStoryReason(err.code, err.message);
           deps.log?.info({ url, code: err.code }, "digest story article unavailable");
         } else {
-          lastError = "The article could not be summarized.";
+          lastError = digestStoryReason(undefined);
           deps.log?.warn({ err, url }, "digest story summary failed");
         }
       }
@@ -207,8 +211,14 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
   }
 
   async function tickerDigest(entry: SymbolEntry, tickerStories: TickerStory[], run: Run): Promise<TickerDigest> {
-    const outcomes = await Promise.all(tickerStories.map(({ brief }) => brief ?? {}));
-    const stories = tickerStories.map(({ story }, i) => toDigestStory(story, outcomes[i] ?? {}));
+    const outcomes: BriefOutcome[] = await Promise.all(tickerStories.map(({ brief }) => brief ?? {}));
+    const stories = tickerStories
+      .map(({ story }, i) => toDigestStory(story, outcomes[i] ?? {}))
+      .filter((story, i) => {
+        const stale = publishedBeforeWindow(outcomes[i]?.articlePublishedAt, run.since);
+        if (stale) deps.log?.info({ url: story.url, publishedAt: outcomes[i]?.articlePublishedAt }, "digest story is older than the window; left out");
+        return !stale;
+      });
     const headlines: TickerDigest = { symbol: entry.symbol, name: entry.name, tone: null, bullets: [], stories, mode: "headlines" };
     const synthesizer = deps.synthesizer;
     if (synthesizer === undefined) return headlines;
@@ -252,6 +262,7 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
     const run: Run = {
       language: request.language,
       now: request.now ?? new Date(),
+      since: request.since,
       ...(signal ? { signal } : {}),
       warnings: [],
       ...(hook
@@ -374,6 +385,8 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
 interface Run {
   language: string;
   now: Date;
+  /** Start of the digest's window. */
+  since: Date;
   signal?: AbortSignal;
   warnings: string[];
   beforeNewLlmCall?: () => Promise<void>;

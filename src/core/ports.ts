@@ -31,7 +31,11 @@ export interface PageFetcher {
 }
 
 export interface ArticleExtractor {
-  /** Extracts the article from HTML. Throws UserFacingError("not_article" | "paywalled") when there is none. */
+  /**
+   * Extracts the article from HTML with an `assessment` of what it found (article, short,
+   * paywalled, not_article); it does not refuse. Throws UserFacingError("not_article") only when
+   * the page has no text at all.
+   */
   extractHtml(html: string, baseUrl?: string): Article;
   /** Builds an article from plain text (first line as title when it looks like one). */
   fromText(text: string): Article;

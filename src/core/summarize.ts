@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Article } from "./article.ts";
+import { assertSummarizable } from "./article-gate.ts";
 import type { Brief, BriefResult } from "./brief.ts";
 import type { ArticleExtractor, BriefEngine, BriefRequest, EngineOutput, PageFetcher, SymbolDirectory, TokenUsage } from "./ports.ts";
 import type { BriefCacheKey, Store } from "./store.ts";
@@ -116,6 +117,7 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
 
   async function summarizeUncoalesced(input: SummarizeInput, key: BriefCacheKey, options: SummarizeOptions): Promise<SummarizeOutcome> {
     const article = await loadArticle(input, options.signal);
+    assertSummarizable(article);
     if (input.kind !== "url") key = { ...key, source: sourceKey(input, article) };
     const cached = await deps.store.getBrief(key);
     if (cached) return { result: { ...cached.result, cached: true }, llmRequests: 0 };

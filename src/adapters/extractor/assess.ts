@@ -1,4 +1,3 @@
-import { UserFacingError } from "../../core/errors.ts";
 import type { PageMetadata } from "./metadata.ts";
 
 /** Fewer words than this is a teaser, a caption or a homepage box, not an article. */
@@ -35,11 +34,6 @@ export interface Assessment {
   metadata: PageMetadata;
   baseUrl?: string;
 }
-
-export const NOT_ARTICLE_MESSAGE =
-  "That page has no article text to summarize (it may be a homepage, video or gallery). Try a link to a single article, or paste the article text.";
-const PAYWALLED_MESSAGE =
-  "That article is behind a paywall: only its teaser is readable. Paste the article text instead, or try a link from a free source.";
 
 /** The commonest words of a language: about a third of any real prose, almost none of scrambled text. */
 const FUNCTION_WORDS: Record<string, ReadonlySet<string>> = {
@@ -79,20 +73,40 @@ function isSiteRoot(url: string | undefined): boolean {
   }
 }
 
-/** Throws UserFacingError("paywalled" | "not_article") when the page holds no readable article. */
-export function assertReadableArticle(a: Assessment): void {
+export type ArticleAssessmentKind = "article" | "short" | "paywalled" | "not_article";
+
+/**
+ * What the extracted text is: an article, a short item (a wire story of a few sentences), only a
+ * paywall's teaser, or no article (a homepage, a list of teasers, a video or gallery page).
+ * The extractor reports it; the summarizer decides what to refuse.
+ */
+export function assessArticle(a: Assessment): ArticleAssessmentKind {
   const { words, metadata } = a;
+  if (words === 0) return "not_article";
   if (metadata.markedNotFree) {
-    if (words < PAYWALL_THIN_WORDS) throw new UserFacingError("paywalled", PAYWALLED_MESSAGE, { key: "error.paywalled" });
-    if (looksScrambled(a.text, metadata.declaredLanguage)) throw new UserFacingError("paywalled", PAYWALLED_MESSAGE, { key: "error.paywalled" });
+    if (words < PAYWALL_THIN_WORDS) return "paywalled";
+    if (looksScrambled(a.text, metadata.declaredLanguage)) return "paywalled";
   }
-  if (words < PAYWALL_TEXT_THIN_WORDS && PAYWALL_TEXT.test(a.html)) throw new UserFacingError("paywalled", PAYWALLED_MESSAGE, { key: "error.paywalled" });
-  if (words < MIN_ARTICLE_WORDS) {
-    // Paywall markup alone is common on free pages (login widgets); it only names the reason.
-    throw metadata.hasPaywallElement ? new UserFacingError("paywalled", PAYWALLED_MESSAGE, { key: "error.paywalled" }) : new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
-  }
+  if (words < PAYWALL_TEXT_THIN_WORDS && PAYWALL_TEXT.test(a.html)) return "paywalled";
   // Mostly links: a section front or a list of teasers.
-  if (a.linkShare > 0.5) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
+  if (a.linkShare > 0.5) return "not_article";
   const claimsArticle = metadata.hasArticleJsonLd || metadata.ogType === "article" || metadata.publishedAt !== undefined;
-  if (!claimsArticle && isSiteRoot(metadata.url ?? a.baseUrl)) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
+  if (!claimsArticle && isSiteRoot(metadata.url ?? a.baseUrl)) return "not_article";
+  if (words < MIN_ARTICLE_WORDS) {
+    if (metadata.hasPaywallElement && words < MIN_SHORT_WORDS * 2) return "paywalled";
+    return proseSentences(a.text) >= 2 && words >= MIN_SHORT_WORDS ? "short" : "not_article";
+  }
+  return "article";
+}
+
+/** A short item needs this many words in at least two real sentences. */
+export const MIN_SHORT_WORDS = 20;
+
+/** Sentences of five or more words ending in . ! ? (or a closing quote after one). */
+export function proseSentences(text: string): number {
+  let count = 0;
+  for (const sentence of text.split(/(?<=[.!?]["”“»«']?)\s+(?=[\p{Lu}\p{N}"„“»«'])|\n+/u)) {
+    if (/[.!?]["”“»«']?$/u.test(sentence.trim()) && (sentence.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) >= 5) count++;
+  }
+  return count;
 }

@@ -89,6 +89,13 @@ export function chromeClassMatch(el: DomElement): string | undefined {
  */
 const MAX_PROSE_SHARE = 0.35;
 
+/**
+ * Names no article wrapper carries: such an element is kept only when it holds nearly all the
+ * page's prose (on a page with a very short article, a cookie notice may hold a third of it).
+ */
+const NEVER_ARTICLE = /^(?:cookies?|consent|gdpr|newsletters?|outbrain|taboola|plista|disqus|breadcrumbs?|paywall|regwall|signup)$/;
+const MAX_PROSE_SHARE_NEVER_ARTICLE = 0.75;
+
 export interface BoilerplateOptions {
   /** Called for every element taken out, with the tag, role or class part that condemned it. */
   onRemove?: (el: DomElement, reason: string) => void;
@@ -207,8 +214,8 @@ function teaserArticles(root: DomElement, prose: ReadonlyMap<DomElement, number>
   return teasers;
 }
 
-/** Pass 2: elements whose class or id names them as chrome, unless they hold the article's prose. */
-function removeChromeByClass(root: DomElement, options: BoilerplateOptions): void {
+/** Pass 2: elements whose class or id names them as chrome, unless they hold the article's prose. Returns the page's prose in characters. */
+function removeChromeByClass(root: DomElement, options: BoilerplateOptions): number {
   const { prose, total } = measureProse(root);
   const limit = total * MAX_PROSE_SHARE;
   const teasers = teaserArticles(root, prose, total);
@@ -223,7 +230,7 @@ function removeChromeByClass(root: DomElement, options: BoilerplateOptions): voi
     let remove = false;
     const match = PROTECTED_TAGS.has(el.tagName) ? undefined : chromeClassMatch(el);
     if (match !== undefined) {
-      remove = (prose.get(el) ?? 0) <= limit;
+      remove = (prose.get(el) ?? 0) <= (NEVER_ARTICLE.test(match) ? total * MAX_PROSE_SHARE_NEVER_ARTICLE : limit);
     }
     if (remove && match !== undefined) {
       doomed.push(el);
@@ -232,10 +239,14 @@ function removeChromeByClass(root: DomElement, options: BoilerplateOptions): voi
     el = nextElement(el, root, remove);
   }
   removeAll(doomed);
+  return total;
 }
 
-/** Removes page chrome from `root` (usually the body) before content scoring. */
-export function removeBoilerplate(root: DomElement, options: BoilerplateOptions = {}): void {
+/**
+ * Removes page chrome from `root` (usually the body) before content scoring. Returns the prose
+ * (characters of paragraph-sized non-link text) the page held before class-named chrome went.
+ */
+export function removeBoilerplate(root: DomElement, options: BoilerplateOptions = {}): number {
   removeStructuralChrome(root, options);
-  removeChromeByClass(root, options);
+  return removeChromeByClass(root, options);
 }

@@ -16,6 +16,8 @@ export interface ContentOptions {
 export interface ExtractedContent {
   text: string;
   blocks: TextBlock[];
+  /** Paragraph-sized non-link text of the page before class-named chrome was removed (0 when not measured). */
+  pageProse: number;
   /** Share of the content's characters inside links, before line cleaning. */
   linkShare: number;
   /** Readability's title guess (from <title>, separators handled). */
@@ -33,8 +35,9 @@ export interface ExtractedContent {
  * the content turned into paragraph blocks and cleaned line by line. Mutates `doc`.
  */
 export function extractContent(doc: DomDocument, options: ContentOptions = {}): ExtractedContent | undefined {
+  let pageProse = 0;
   if (doc.body && options.removeChrome !== false) {
-    removeBoilerplate(doc.body);
+    pageProse = removeBoilerplate(doc.body);
   }
   const reader = new Readability<DomElement>(doc as unknown as ConstructorParameters<typeof Readability>[0], {
     // The content element itself: no serializing to HTML and parsing it again.
@@ -68,10 +71,31 @@ export function extractContent(doc: DomDocument, options: ContentOptions = {}): 
     text: joinBlocks(blocks),
     blocks,
     linkShare: chars === 0 ? 0 : linkChars / chars,
+    pageProse,
     droppedBylines,
     droppedDatelines,
   };
   if (parsed.title) result.readabilityTitle = parsed.title;
   if (parsed.byline) result.readabilityByline = parsed.byline;
   return result;
+}
+
+/**
+ * Below this share of the page's prose, the text found may be a box beside the article (a
+ * cookie notice, a signup form) chosen because chrome removal took a wrapper of the article.
+ */
+const SUSPICIOUSLY_SMALL = 0.4;
+
+/**
+ * The content of a page, checked against a second reading without chrome removal when it holds
+ * little of the page's prose: the larger reading wins when the first is under 40 % of it.
+ * `reparse` gives a fresh copy of the page (the first reading mutates its document).
+ */
+export function extractContentChecked(doc: DomDocument, reparse: () => DomDocument, options: ContentOptions = {}): ExtractedContent | undefined {
+  const first = extractContent(doc, options);
+  const length = first?.text.length ?? 0;
+  if (first && length >= SUSPICIOUSLY_SMALL * first.pageProse) return first;
+  const second = extractContent(reparse(), { ...options, removeChrome: false });
+  if (!second) return first;
+  return length < SUSPICIOUSLY_SMALL * second.text.length ? second : first;
 }

@@ -48,7 +48,10 @@ export function normalizeDate(input: string): string | undefined {
     if (zone) {
       const zoned = zone.toUpperCase() === "Z" ? "Z" : zone.replace(/^([+-]\d{2})(\d{2})$/, "$1:$2");
       const parsed = new Date(`${y}-${mo}-${d}T${h}:${mi}:${sec ?? "00"}${zoned}`);
-      return Number.isNaN(parsed.getTime()) ? localIso(year, month, day) : parsed.toISOString();
+      if (Number.isNaN(parsed.getTime())) return localIso(year, month, day);
+      // The page's own offset is kept, so the date part is the calendar day the page states.
+      if (zoned === "Z" || /^[+-]00:?00$/.test(zoned)) return parsed.toISOString();
+      return `${localIso(year, month, day, Number(h), Number(mi), Number(sec ?? 0))}${zoned}`;
     }
     return localIso(year, month, day, Number(h), Number(mi), Number(sec ?? 0));
   }
@@ -59,8 +62,8 @@ export function normalizeDate(input: string): string | undefined {
     return localIso(Number(y), Number(mo), Number(d), h === undefined ? undefined : Number(h), mi === undefined ? undefined : Number(mi), Number(sec ?? 0));
   }
 
-  // 19.11.2019, 10:48 Uhr / 19.11.2019 um 10:48
-  const dotted = /(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:\D{1,8}(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?/.exec(s);
+  // 19.11.2019, 10:48 Uhr / 19.11.2019 um 10:48 (not inside a longer number such as a version)
+  const dotted = /(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?!\.?\d)(?:\D{1,8}(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?/.exec(s);
   if (dotted) {
     const [, d, mo, y, h, mi, sec] = dotted;
     return localIso(Number(y), Number(mo), Number(d), h === undefined ? undefined : Number(h), mi === undefined ? undefined : Number(mi), Number(sec ?? 0));
@@ -92,4 +95,33 @@ export function normalizeDate(input: string): string | undefined {
   }
 
   return undefined;
+}
+
+/** A date in a URL's path: /2019/10/21/, /2020-02/19/, /20220124-…; undefined without year, month and day. */
+export function dateFromUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  const separated = /\/((?:19|20)\d{2})[/_-](\d{1,2})[/_-](\d{1,2})(?=[/_.-]|$)/.exec(path);
+  const compact = separated ? undefined : /(?:^|[/_-])((?:19|20)\d{2})(\d{2})(\d{2})(?=[/_.-]|$)/.exec(path);
+  const match = separated ?? compact;
+  if (!match) return undefined;
+  return localIso(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+
+/** German and English date words that may open a dateline ("Veröffentlicht am 8. August 2025"). */
+const DATE_TEXT_MAX_CHARS = 90;
+
+/** A date stated in a short piece of visible text (a dateline), or undefined. */
+export function dateFromText(text: string): string | undefined {
+  const t = text.replace(/\s+/g, " ").trim();
+  if (t.length < 6 || t.length > DATE_TEXT_MAX_CHARS) return undefined;
+  if (!/\d{4}/.test(t)) return undefined;
+  const iso = /\b((?:19|20)\d{2}-\d{2}-\d{2})\b/.exec(t)?.[1];
+  if (iso) return normalizeDate(iso)?.slice(0, 10);
+  return normalizeDate(t);
 }

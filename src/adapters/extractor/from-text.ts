@@ -4,7 +4,9 @@ import { resolveLanguage } from "./language.ts";
 import { wordCount } from "./postclean.ts";
 
 /** Plain text shorter than this has nothing to summarize. */
-export const MIN_TEXT_WORDS = 25;
+export const MIN_TEXT_WORDS = 15;
+/** Below this, pasted text is a short item (a wire story of a few sentences). */
+const ARTICLE_WORDS = 80;
 const MAX_TITLE_CHARS = 150;
 const MAX_TITLE_WORDS = 20;
 const DERIVED_TITLE_CHARS = 100;
@@ -70,5 +72,6 @@ export function articleFromText(text: string): Article {
     text: bodyText,
     language: resolveLanguage(bodyText, undefined),
     excerpt: truncate(first, EXCERPT_CHARS),
+    assessment: words < ARTICLE_WORDS ? "short" : "article",
   };
 }

@@ -1,37 +1,32 @@
 import type { Article } from "../../core/article.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import type { ArticleExtractor } from "../../core/ports.ts";
-import { assertReadableArticle, NOT_ARTICLE_MESSAGE } from "./assess.ts";
+import { NOT_ARTICLE_MESSAGE } from "../../core/article-gate.ts";
+import { assessArticle } from "./assess.ts";
 import { cleanByline } from "./byline.ts";
 import { normalizeDate } from "./dates.ts";
-import { extractContent } from "./content.ts";
+import { extractContentChecked } from "./content.ts";
 import { parseHtml } from "./dom.ts";
 import { articleFromText, truncate } from "./from-text.ts";
+import { collapseTitle, headlineFromHeadings, stripSiteName, stripSiteSuffix } from "./headline.ts";
 import { resolveLanguage } from "./language.ts";
 import { type PageMetadata, readMetadata } from "./metadata.ts";
 import { wordCount } from "./postclean.ts";
 
 const EXCERPT_CHARS = 300;
 
-/** Splits "Headline | Site" or "Site - Headline" when one side is the site's name. */
-function stripSiteName(title: string, siteName: string | undefined): string {
-  if (!siteName) return title;
-  const site = siteName.toLowerCase();
-  const parts = title.split(/\s+[|–—:-]\s+|\s+[|·•]\s*/);
-  if (parts.length < 2) return title;
-  const kept = parts.filter((p) => p.trim().toLowerCase() !== site);
-  return kept.length > 0 && kept.length < parts.length ? kept.join(" - ").trim() : title;
-}
-
 /**
- * Declared headline first; then the first <h1> unless it is only the site's logo text; then the
- * document <title> as Readability cleans it.
+ * The visible heading that matches the declared title; else the declared headline; then the
+ * first <h1> unless it is only the site's logo text; then the document <title> as Readability
+ * cleans it.
  */
 function chooseTitle(metadata: PageMetadata, readabilityTitle: string | undefined): string {
+  const fromHeading = headlineFromHeadings(metadata.headings, [metadata.title, metadata.documentTitle], metadata.siteName);
+  if (fromHeading) return fromHeading;
   const heading = metadata.heading;
   const headingIsLogo = heading !== undefined && (wordCount(heading) < 3 || heading.toLowerCase() === metadata.siteName?.toLowerCase());
   const candidate = metadata.title ?? (heading && !headingIsLogo ? heading : undefined) ?? readabilityTitle ?? heading ?? "";
-  return stripSiteName(candidate.replace(/\s+/g, " ").trim(), metadata.siteName);
+  return stripSiteSuffix(stripSiteName(collapseTitle(candidate), metadata.siteName));
 }
 
 function chooseByline(metadata: PageMetadata, readabilityByline: string | undefined, droppedBylines: readonly string[]): string | undefined {
@@ -64,22 +59,22 @@ function extractHtml(html: string, baseUrl?: string): Article {
   const doc = parseHtml(html);
   if (!doc.documentElement || !doc.body) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
   const metadata = readMetadata(doc, baseUrl);
-  const content = extractContent(doc, metadata.title ? { title: metadata.title } : {});
-  assertReadableArticle({
-    words: content ? wordCount(content.text) : 0,
-    text: content?.text ?? "",
-    linkShare: content?.linkShare ?? 0,
+  const content = extractContentChecked(doc, () => parseHtml(html), metadata.title ? { title: metadata.title } : {});
+  if (!content || content.text.trim().length === 0) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
+  const assessment = assessArticle({
+    words: wordCount(content.text),
+    text: content.text,
+    linkShare: content.linkShare,
     html,
     metadata,
     ...(baseUrl ? { baseUrl } : {}),
   });
-  // assertReadableArticle has thrown for a page without content; this satisfies the types.
-  if (!content) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
 
   const article: Article = {
     title: chooseTitle(metadata, content.readabilityTitle),
     text: content.text,
     language: resolveLanguage(content.text, metadata.declaredLanguage),
+    assessment,
   };
   const byline = chooseByline(metadata, content.readabilityByline, content.droppedBylines);
   if (byline) article.byline = byline;

@@ -1,7 +1,8 @@
 import { decodeHTMLStrict } from "entities";
 import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
 import { cleanByline, cleanPersonNames } from "./byline.ts";
-import { normalizeDate } from "./dates.ts";
+import { dateFromText, dateFromUrl, normalizeDate } from "./dates.ts";
+import type { HeadingCandidate } from "./headline.ts";
 
 /** What the page says about itself, gathered before any cleaning touches the DOM. */
 export interface PageMetadata {
@@ -9,6 +10,10 @@ export interface PageMetadata {
   title?: string;
   /** Text of the first <h1>. */
   heading?: string;
+  /** The document's <title>. */
+  documentTitle?: string;
+  /** The page's h1–h3 headings (and the parts of one made of several, such as kicker and headline). */
+  headings: HeadingCandidate[];
   byline?: string;
   siteName?: string;
   publishedAt?: string;
@@ -193,6 +198,33 @@ const DATE_META_KEYS = [
 
 const AUTHOR_META_KEYS = ["author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl", "citation_author"];
 
+const MAX_HEADINGS = 60;
+/** Leaf elements after the first heading searched for a visible date. */
+const MAX_LEAVES_AFTER_HEADING = 200;
+const NO_TEXT_TAGS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TITLE", "OPTION"]);
+/** Class or id of an element that states when the page was published. */
+const DATE_CLASS = /date|datum|time|zeit|publish|posted|entry-meta|post-meta|article-meta|byline|dateline/i;
+
+/** Text of an element when it is short (a dateline), else undefined. */
+function shortText(el: DomElement): string | undefined {
+  const text = el.textContent ?? "";
+  return text.length <= 200 ? text : undefined;
+}
+
+/** A heading, and when it is made of several parts (kicker and headline), each part too. */
+function addHeading(headings: HeadingCandidate[], el: DomElement): void {
+  const index = headings.length;
+  headings.push({ tag: el.tagName, text: textOf(el), index });
+  // Parts are child elements and text nodes: "<span>Kicker</span> Headline" has both.
+  const parts: string[] = [];
+  for (let i = 0; i < el.childNodes.length; i++) {
+    const child = el.childNodes[i];
+    const text = (child?.textContent ?? "").replace(/\s+/g, " ").trim();
+    if (text.length > 1) parts.push(text);
+  }
+  if (parts.length >= 2) for (const text of parts) headings.push({ tag: el.tagName, text, index });
+}
+
 function textOf(el: DomElement): string {
   return (el.textContent ?? "").replace(/\s+/g, " ").trim();
 }
@@ -233,6 +265,15 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   let relAuthor: string | undefined;
   let classByline: string | undefined;
   let firstH1: string | undefined;
+  let documentTitle: string | undefined;
+  const headings: HeadingCandidate[] = [];
+  /** A date in an element named like a dateline (class "date", "meta", "posted"…). */
+  let classDate: string | undefined;
+  /** The first date in a short leaf text after the first heading. */
+  let textDate: string | undefined;
+  let leavesAfterHeading = 0;
+  /** A date in the permalink of a heading ("<h2><a href="/2020/01/13/post">"). */
+  let headingLinkDate: string | undefined;
   let hasPaywallElement = false;
 
   const root = doc.documentElement;
@@ -263,6 +304,11 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       if (dt) firstTimeDatetime = dt;
     }
     if (tag === "H1" && firstH1 === undefined) firstH1 = textOf(el);
+    if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) addHeading(headings, el);
+    if (!headingLinkDate && tag === "A" && headings.length > 0 && el.parentElement && /^H[1-3]$/.test(el.parentElement.tagName)) {
+      headingLinkDate = dateFromUrl(resolveUrl(el.getAttribute("href") ?? undefined, baseUrl ?? "http://page.invalid/"));
+    }
+    if (tag === "TITLE" && documentTitle === undefined) documentTitle = textOf(el);
     const itemprop = el.getAttribute("itemprop");
     if (itemprop) {
       const props = itemprop.toLowerCase().split(/\s+/);
@@ -279,6 +325,18 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       relAuthor = textOf(el);
     }
     const cls = `${el.className || ""} ${el.id || ""}`;
+    if (!classDate && cls.length > 1 && DATE_CLASS.test(cls)) {
+      const text = el.getAttribute("datetime") ?? el.getAttribute("content") ?? shortText(el);
+      if (text) classDate = dateFromText(text);
+    }
+    if (!textDate && headings.length > 0 && leavesAfterHeading < MAX_LEAVES_AFTER_HEADING && !NO_TEXT_TAGS.has(tag)) {
+      // Leaves, and small elements whose date is split over children ("am <b>5.</b> Mai 2021").
+      if (el.children.length === 0) leavesAfterHeading++;
+      if (el.children.length <= 3) {
+        const text = el.textContent ?? "";
+        if (text.length <= 90) textDate = dateFromText(text);
+      }
+    }
     if (cls.length > 1) {
       if (!hasPaywallElement && PAYWALL_CLASS.test(cls)) hasPaywallElement = true;
       if (!classByline && BYLINE_CLASS.test(cls)) {
@@ -289,7 +347,8 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   }
 
   const ld = readJsonLd(jsonLd);
-  const result: PageMetadata = { hasArticleJsonLd: ld.isArticle, markedNotFree: ld.notFree, hasPaywallElement };
+  const result: PageMetadata = { hasArticleJsonLd: ld.isArticle, markedNotFree: ld.notFree, hasPaywallElement, headings };
+  if (documentTitle) result.documentTitle = metaText(documentTitle);
 
   const siteName = meta.get("og:site_name") ?? ld.siteName ?? meta.get("application-name");
   if (siteName) result.siteName = metaText(siteName);
@@ -313,7 +372,9 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
     }
   }
 
-  const dateCandidates = [ld.published, firstMeta(meta, DATE_META_KEYS), itempropDate, firstTimeDatetime, ld.modified, meta.get("article:modified_time")];
+  const urlDate = dateFromUrl(resolveUrl(canonical, baseUrl) ?? resolveUrl(meta.get("og:url"), baseUrl) ?? resolveUrl(baseUrl, undefined));
+  const titleDate = documentTitle ? dateFromText(documentTitle) : undefined;
+  const dateCandidates = [ld.published, firstMeta(meta, DATE_META_KEYS), itempropDate, firstTimeDatetime, urlDate, headingLinkDate, classDate, titleDate, textDate, ld.modified, meta.get("article:modified_time")];
   for (const candidate of dateCandidates) {
     const iso = candidate ? normalizeDate(candidate) : undefined;
     if (iso) {

@@ -40,10 +40,10 @@ const EMBED_ATTRIBUTION = /^[—–-]\s|\(@\w+\)/;
 const BYLINE_START = /^(?:by|von|text(?: und fotos?)?:|autor(?:in)?:|author:|written by|reported by)\s+\p{Lu}/iu;
 
 const READ_MORE =
-  /^\[?\(?(?:related|read more|read also|also read|see more|see also|more|also|also on [\w.]+|watch|listen|click here|lesen sie (?:auch|mehr|hier)|mehr zum thema|mehr dazu|mehr lesen|weiterlesen|auch interessant|siehe auch|zum thema|leggi anche|leia (?:também|mais)|veja também|lire aussi)\b\s*[:|»>-]/i;
+  /^\[?\(?(?:related|read more|read also|also read|see more|see also|more|also|also on [\w.]+|watch|listen|click here|lesen sie (?:auch|mehr|hier)|mehr zum thema|mehr dazu|mehr lesen|weiterlesen|auch interessant|siehe auch|zum thema|leggi anche|leia (?:também|mais)|veja também|lire aussi|lea (?:también|más)|lee también|le puede interesar|czytaj (?:też|także|więcej)|schon gelesen)\b\s*[:|»>?-]/i;
 
 const SECTION_END =
-  /^(?:you (?:may|might) (?:also )?like|more (?:news|stories|from|great|on|in|coverage|about|to explore)|related(?: (?:articles?|stories|posts?|coverage|news|content|reading|links))?|recommended(?: for you| stories| articles)?|read (?:more|next)|most (?:popular|read|viewed|shared)|popular(?: (?:now|this week|stories|posts))?|recent (?:articles|posts|stories)|trending(?: now)?|latest (?:news|stories|articles)|top stories|don'?t miss|about the author|über (?:den|die) autor(?:in)?|zur person|mehr zum thema|das könnte (?:sie|dich) auch interessieren|weitere (?:artikel|nachrichten|themen|beiträge)|auch interessant|meistgelesen|meist ?gelesene? artikel|neueste artikel|empfehlungen|lesen sie auch|themen|tags|schlagworte|join the conversation|comments?|kommentare)\b/i;
+  /^(?:you (?:may|might) (?:also )?like|more (?:news|stories|from|great|on|in|coverage|about|to explore)|related(?: (?:articles?|stories|posts?|coverage|news|content|reading|links))?|recommended(?: for you| stories| articles)?|read (?:more|next)|most (?:popular|read|viewed|shared)|popular(?: (?:now|this week|stories|posts))?|recent (?:articles|posts|stories)|trending(?: now)?|latest (?:news|stories|articles)|top stories|don'?t miss|about the author|über (?:den|die) autor(?:in)?|zur person|mehr zum thema|das könnte (?:sie|dich) auch interessieren|weitere (?:artikel|nachrichten|themen|beiträge)|auch interessant|meistgelesen|meist ?gelesene? artikel|neueste artikel|empfehlungen|lesen sie auch|themen|tags|schlagworte|join the conversation|comments?|kommentare|schon gelesen|empfohlene beiträge|weiterführende links|entdecke weitere|das thema könnte (?:sie|dich) auch interessieren|le puede interesar|lea también|czytaj (?:też|także))\b/i;
 
 const CALL_TO_ACTION_START =
   /^(?:follow|subscribe|sign up|join|click here|get (?:the|our|more)|listen|download|like this story|share this|email|e-mail|write to|reach|have a (?:news )?tip|contact|want more|don'?t forget|support|become a|folgen sie|abonnieren sie|melden sie sich|jetzt (?:abonnieren|anmelden|registrieren|testen)|hier (?:geht'?s|können sie|abonnieren)|registrieren sie sich|unterstützen sie)\b/i;
@@ -135,5 +135,29 @@ export function cleanBlocks(blocks: readonly TextBlock[], options: PostCleanOpti
 
     kept.push(block);
   }
+  if (!disabled.has("tail")) trimTail(kept, options);
   return kept;
+}
+
+/** Blocks at the end that may be dropped as the page's furniture ("Schon gelesen?", "Teilen:", "Quelle"). */
+const MAX_TAIL_BLOCKS = 4;
+const TAIL_WORDS = 8;
+
+/**
+ * The end of an extracted text is where furniture survives content scoring: a question to the
+ * reader, a label before a list, a line of link text. A short last block that is not a sentence
+ * (no closing punctuation) or asks or announces something (ends in "?" or ":") is dropped, up to
+ * a few; a real closing sentence stops it.
+ */
+function trimTail(kept: TextBlock[], options: PostCleanOptions): void {
+  for (let dropped = 0; dropped < MAX_TAIL_BLOCKS && kept.length > 3; dropped++) {
+    const last = kept.at(-1);
+    if (!last) return;
+    const text = last.text.trim();
+    const words = wordCount(text);
+    const furniture = words <= TAIL_WORDS && (/[?:]$/.test(text) || !/[.!…"”“»)\]]$/u.test(text));
+    if (!furniture) return;
+    kept.pop();
+    options.onDrop?.(last, "tail");
+  }
 }

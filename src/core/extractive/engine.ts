@@ -52,15 +52,15 @@ function summarizeArticle(request: BriefRequest, symbols: SymbolDirectory): Engi
   const candidates = sentences
     .filter((s) => s.start >= prepared.bodyStart && !dropped.has(s.block) && isQuotable(s))
     .slice(0, MAX_CANDIDATES);
-  if (candidates.length < 3) {
-    throw new UserFacingError("not_article", "The article is too short to summarize: it needs at least three full sentences.", { key: "error.tooShort" });
+  if (candidates.length === 0) {
+    throw new UserFacingError("not_article", "The article is too short to summarize: it has no full sentence to quote.", { key: "error.tooShort" });
   }
 
   const findings = findTickers(prepared.text, articleLanguage, symbols);
   const companyWords = findings.map((f) => f.shortName.toLowerCase()).filter((w) => w.length >= 2);
   const style = decimalStyleFor(articleLanguage, prepared.text);
   const ranked = rankSentences(candidates.map((s) => ({ text: s.text, factWeight: factWeight(s.text, companyWords, style) })));
-  const count = candidates.length >= 12 ? 5 : candidates.length >= 7 ? 4 : 3;
+  const count = candidates.length >= 12 ? 5 : candidates.length >= 7 ? 4 : Math.min(3, candidates.length);
   const chosen = selectSentences(ranked, count, (i) => candidates[i]?.block ?? 0).map((i) => candidates[i]).filter((s): s is Sentence => s !== undefined);
   const keyPoints: KeyPoint[] = chosen.map((s) => {
     const quote = stripBullet(s.text).trim();

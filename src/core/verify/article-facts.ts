@@ -5,7 +5,7 @@
  */
 import type { Article } from "../article.ts";
 import { type Sentence, splitSentences, type Span } from "../extractive/sentences.ts";
-import { normalizeForQuote } from "../grounding.ts";
+import { normalizeForQuote } from "./quote-text.ts";
 import { normalizeCurrency } from "../numbers.ts";
 import type { SymbolDirectory, SymbolMatch } from "../ports.ts";
 import { type CompanyMention, findIndexMentions, findPriceMoves, type FoundMove } from "../price-moves.ts";

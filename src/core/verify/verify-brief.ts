@@ -8,7 +8,7 @@
  */
 import type { Brief, KeyPoint, Ticker } from "../brief.ts";
 import { splitSentences } from "../extractive/sentences.ts";
-import { normalizeForQuote } from "../grounding.ts";
+import { normalizeForQuote } from "./quote-text.ts";
 import type { SymbolDirectory } from "../ports.ts";
 import type { ArticleFacts } from "./article-facts.ts";
 import { type Figure, figuresIn, isDollar, sameValue } from "./figures.ts";
@@ -186,7 +186,7 @@ function clauseParts(text: string): Array<{ start: number; end: number }> {
   return parts.filter((p) => p.end > p.start);
 }
 
-/** Verbatim after whitespace, quote-mark, dash and case folding (as `isVerbatimIn`), on the indexed text. */
+/** Verbatim after whitespace, quote-mark, dash and case folding , on the indexed text. */
 function quoted(quote: string, facts: ArticleFacts): boolean {
   const q = normalizeForQuote(quote).replace(/^[."'\s]+|[."'\s]+$/g, "");
   return q.length >= 12 && facts.quoteText.includes(q);

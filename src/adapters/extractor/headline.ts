@@ -1,0 +1,88 @@
+/**
+ * The article's headline: the page heading that best matches what the page declares as its
+ * title (og:title, JSON-LD headline, <title>), since declared titles carry site names, section
+ * prefixes and SEO variants while the visible heading is what a reader sees as the headline.
+ */
+
+export interface HeadingCandidate {
+  /** H1, H2 or H3. */
+  tag: string;
+  text: string;
+  /** Order among the page's headings. */
+  index: number;
+}
+
+const MAX_HEADING_CHARS = 300;
+/** Below this match, no heading is the headline and the declared title is used. */
+const MIN_MATCH = 0.55;
+
+function wordSet(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+}
+
+function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const w of a) if (b.has(w)) shared++;
+  return shared;
+}
+
+/** How well `heading` matches a declared title: its words found there, and the two sets alike. */
+function similarity(heading: ReadonlySet<string>, declared: ReadonlySet<string>): number {
+  if (heading.size === 0 || declared.size === 0) return 0;
+  const shared = overlap(heading, declared);
+  return (shared / heading.size) * 0.6 + ((2 * shared) / (heading.size + declared.size)) * 0.4;
+}
+
+const TAG_WEIGHT: Record<string, number> = { H1: 0.15, H2: 0.05, H3: 0 };
+
+/** Spaces collapsed, and separators left dangling at either end ("[> Name", "Headline -") dropped. */
+export function collapseTitle(text: string): string {
+  return text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^(?:[|•·>[\]]+|[-–—:]\s)\s*/u, "")
+    .replace(/\s+[-–—|•·:]+$/u, "")
+    .trim();
+}
+
+/** Splits "Headline | Site" or "Site - Headline" when one side is the site's name. */
+export function stripSiteName(title: string, siteName: string | undefined): string {
+  if (!siteName) return title;
+  const site = siteName.toLowerCase();
+  const parts = title.split(/\s+[|–—:-]\s+|\s+[|·•»›]\s*/);
+  if (parts.length < 2) return title;
+  const kept = parts.filter((p) => p.trim().toLowerCase() !== site);
+  return kept.length > 0 && kept.length < parts.length ? kept.join(" - ").trim() : title;
+}
+
+/**
+ * The heading that is the headline, if one matches the declared titles well enough; the site's
+ * name (a logo in an <h1>) never is.
+ */
+export function headlineFromHeadings(headings: readonly HeadingCandidate[], declared: ReadonlyArray<string | undefined>, siteName: string | undefined): string | undefined {
+  const refs = declared.filter((d): d is string => d !== undefined && d.trim().length > 0).map(wordSet);
+  if (refs.length === 0) return undefined;
+  const site = siteName?.toLowerCase().trim();
+  let best: { text: string; score: number } | undefined;
+  for (const h of headings) {
+    const text = collapseTitle(h.text);
+    if (text.length < 2 || text.length > MAX_HEADING_CHARS) continue;
+    if (site && text.toLowerCase() === site) continue;
+    const words = wordSet(text);
+    let sim = 0;
+    for (const ref of refs) sim = Math.max(sim, similarity(words, ref));
+    const score = sim + (TAG_WEIGHT[h.tag] ?? 0) - h.index * 0.002;
+    if (!best || score > best.score + 0.01) best = { text, score };
+  }
+  return best && best.score >= MIN_MATCH ? best.text : undefined;
+}
+
+/**
+ * "Headline | Site", "Headline » Blog": separators headlines themselves rarely use mark the
+ * site's name after them, even when the page does not declare that name.
+ */
+export function stripSiteSuffix(title: string): string {
+  const match = /^(.+?)\s+[|»›·•]\s+[^|»›·•]+$/u.exec(title);
+  const head = match?.[1]?.trim();
+  return head && head.split(/\s+/).length >= 2 ? head : title;
+}
