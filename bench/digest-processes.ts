@@ -90,6 +90,7 @@ async function runOnce(processes: number, size: { tickers: number; stories: numb
 
     const env = {
       DATABASE_URL: pg.url,
+      MARKET_DATA_URL: "off",
       OPENAI_BASE_URL: ready.llmUrl,
       OPENAI_API_KEY: "bench",
       LLM_MODEL: "bench-model",

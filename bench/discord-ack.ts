@@ -110,6 +110,7 @@ export async function runDiscordBench(options: DiscordBenchOptions = {}): Promis
       OPENAI_API_KEY: "bench",
       FETCH_ALLOW_PRIVATE: "127.0.0.1",
       DATABASE_URL: `sqlite:${join(dir, "bench.db")}`,
+      MARKET_DATA_URL: "off",
       SUMMARIZE_COOLDOWN_S: "0",
       GUILD_DAILY_BRIEFS: "0",
       LOG_LEVEL: "info",

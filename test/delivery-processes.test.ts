@@ -107,6 +107,7 @@ describe.skipIf(!binaries)("two bot processes on one PostgreSQL", () => {
       DISCORD_TOKEN: emu.token,
       DISCORD_API_URL: emu.apiUrl,
       DATABASE_URL: url,
+      MARKET_DATA_URL: "off",
       NEWS_FEEDS: `${news.url}/rss?s={symbol}`,
       FETCH_ALLOW_PRIVATE: "127.0.0.1",
       DIGEST_LEASE_S: "10",
@@ -157,7 +158,7 @@ describe("storage checked at start", () => {
     // Never connected to Discord.
     return lines[0] ?? "";
   };
-  const botEnv = (databaseUrl: string) => ({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DATABASE_URL: databaseUrl });
+  const botEnv = (databaseUrl: string) => ({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DATABASE_URL: databaseUrl, MARKET_DATA_URL: "off" });
 
   it("a read-only SQLite file stops the start with one line naming the file", async () => {
     const folder = join(dir, "readonly");

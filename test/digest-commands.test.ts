@@ -10,15 +10,11 @@ import { InteractionResponseType, MessageFlags, PermissionFlagsBits, type APIEmb
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digest } from "../commands/digest.ts";
 import { commands } from "../commands/index.ts";
-import type { Command } from "../src/discord/command.ts";
 import { watch } from "../commands/watch.ts";
-import { commandServices, createApp, type App } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { createBot, type Bot } from "../src/discord/bot.ts";
-import { deployCommands } from "../src/discord/deploy.ts";
+import type { App } from "../src/app.ts";
 import { guildBudgetCounter, utcDay } from "../src/discord/limits.ts";
-import { silentLogger } from "../src/logger.ts";
-import { startDiscordEmulator, type DiscordEmulator, type InteractionHandle, type RecordedMessage, type SlashCommandSpec } from "./support/discord-emulator/index.ts";
+import { llmEnv, startBotStack } from "./support/bot-stack.ts";
+import type { DiscordEmulator, InteractionHandle, RecordedMessage, SlashCommandSpec } from "./support/discord-emulator/index.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
 import { startOpenAiServer, type OpenAiServer } from "./support/openai-server.ts";
 
@@ -86,7 +82,7 @@ let news: TestServer;
 let llm: OpenAiServer;
 let emu: DiscordEmulator;
 let app: App;
-let bot: Bot;
+let closeStack: (() => Promise<void>) | undefined;
 
 const withContent = (m: RecordedMessage) => m.content.length > 0;
 /** A reply as Discord shows it: markdown escapes removed. */
@@ -127,46 +123,36 @@ beforeAll(async () => {
       ticker_synthesis: () => ({ tone: "bullish", bullets: ["Cloud revenue beat estimates.", "A new finance chief was named."], driverStoryIds: [] }),
     },
   });
-  emu = await startDiscordEmulator({
-    guilds: [
-      {
-        id: GUILD,
-        name: "Markets",
-        channels: [
-          { id: GENERAL, name: "general" },
-          { id: FAULTY, name: "faulty" },
-          { id: READ_ONLY, name: "read-only", permissionOverwrites: [{ id: GUILD, type: 0, deny: PermissionFlagsBits.SendMessages }] },
-          { id: EMPTY, name: "empty" },
-        ],
-      },
-    ],
+  const stack = await startBotStack({
+    emulator: {
+      guilds: [
+        {
+          id: GUILD,
+          name: "Markets",
+          channels: [
+            { id: GENERAL, name: "general" },
+            { id: FAULTY, name: "faulty" },
+            { id: READ_ONLY, name: "read-only", permissionOverwrites: [{ id: GUILD, type: 0, deny: PermissionFlagsBits.SendMessages }] },
+            { id: EMPTY, name: "empty" },
+          ],
+        },
+      ],
+    },
+    commands: [...commands.filter((c) => c.data.name !== "watch" && c.data.name !== "digest"), watch, digest],
+    env: {
+      ...llmEnv(llm),
+      FETCH_ALLOW_PRIVATE: "127.0.0.1",
+      NEWS_FEEDS: `${news.url}/wire/rss?s={symbol} ${news.url}/daily/rss?s={symbol}`,
+      DATABASE_URL: `sqlite:${join(dir, "digest.db")}`,
+      SUMMARIZE_COOLDOWN_S: "30",
+      GUILD_DAILY_BRIEFS: "100",
+    },
   });
-  const all: Command[] = [...commands.filter((c) => c.data.name !== "watch" && c.data.name !== "digest"), watch, digest];
-  await deployCommands(all, { token: emu.token, apiUrl: emu.apiUrl });
-  const config = loadConfig({
-    DISCORD_TOKEN: emu.token,
-    DISCORD_API_URL: emu.apiUrl,
-    OPENAI_BASE_URL: llm.url,
-    OPENAI_API_KEY: "test-key",
-    LLM_MODEL: "stand-in-model",
-    LLM_TIMEOUT_MS: "10000",
-    FETCH_ALLOW_PRIVATE: "127.0.0.1",
-    NEWS_FEEDS: `${news.url}/wire/rss?s={symbol} ${news.url}/daily/rss?s={symbol}`,
-    DATABASE_URL: `sqlite:${join(dir, "digest.db")}`,
-    SUMMARIZE_COOLDOWN_S: "30",
-    GUILD_DAILY_BRIEFS: "100",
-    DIGEST_NOW_COOLDOWN_S: "0",
-    MARKET_DATA_URL: "off",
-  });
-  app = await createApp(config, silentLogger);
-  bot = createBot({ discord: app.config.discord, logger: app.logger, commands: all, services: commandServices(app) });
-  await bot.start();
+  ({ emu, app, close: closeStack } = stack);
 }, 30_000);
 
 afterAll(async () => {
-  await bot?.stop(2000);
-  await app?.close();
-  await emu?.close();
+  await closeStack?.();
   await llm?.close();
   await news?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });

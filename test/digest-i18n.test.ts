@@ -11,14 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../commands/index.ts";
-import { commandServices, createApp, type App } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { createBot, type Bot } from "../src/discord/bot.ts";
-import { deployCommands } from "../src/discord/deploy.ts";
-import { silentLogger } from "../src/logger.ts";
+import type { App } from "../src/app.ts";
 import { LABELLED_REPORTS, type LabelledReport } from "./fixtures/cluster/labelled-reports.ts";
-import { startDiscordEmulator, type DiscordEmulator, type RecordedMessage, type SlashCommandSpec } from "./support/discord-emulator/index.ts";
+import { llmEnv, startBotStack } from "./support/bot-stack.ts";
+import type { DiscordEmulator, RecordedMessage, SlashCommandSpec } from "./support/discord-emulator/index.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
 import { startOpenAiServer, type OpenAiServer } from "./support/openai-server.ts";
 
@@ -39,7 +35,7 @@ let news: TestServer;
 let llm: OpenAiServer;
 let emu: DiscordEmulator;
 let app: App;
-let bot: Bot;
+let closeStack: (() => Promise<void>) | undefined;
 let now: number;
 
 function publishedAt(report: LabelledReport): Date {
@@ -105,32 +101,21 @@ beforeAll(async () => {
   llm = await startOpenAiServer({
     schemas: { ticker_synthesis: () => ({ tone: "bullish", bullets: ["Erste Aussage.", "Zweite Aussage."], driverStoryIds: [] }) },
   });
-  emu = await startDiscordEmulator({
-    guilds: [{ id: GUILD, name: "Börse", locale: "de", channels: [{ id: BOERSE, name: "boerse" }, { id: QUIET, name: "quiet" }] }],
-  });
-  await deployCommands(commands, { token: emu.token, apiUrl: emu.apiUrl });
-  const config = loadConfig({
-    DISCORD_TOKEN: emu.token,
-    DISCORD_API_URL: emu.apiUrl,
-    OPENAI_BASE_URL: llm.url,
-    OPENAI_API_KEY: "test-key",
-    LLM_MODEL: "stand-in-model",
-    FETCH_ALLOW_PRIVATE: "127.0.0.1",
-    NEWS_FEEDS: OUTLETS.map((o) => `${news.url}/${slug(o)}/rss?s={symbol}`).join(" "),
-    DATABASE_URL: `sqlite:${join(dir, "digest.db")}`,
-    GUILD_DAILY_BRIEFS: "0",
-    DIGEST_NOW_COOLDOWN_S: "600",
-  });
-  app = await createApp(config, silentLogger);
-  bot = createBot({ discord: app.config.discord, logger: app.logger, commands, services: commandServices(app) });
-  await bot.start();
+  ({ emu, app, close: closeStack } = await startBotStack({
+    emulator: { guilds: [{ id: GUILD, name: "Börse", locale: "de", channels: [{ id: BOERSE, name: "boerse" }, { id: QUIET, name: "quiet" }] }] },
+    env: {
+      ...llmEnv(llm),
+      FETCH_ALLOW_PRIVATE: "127.0.0.1",
+      NEWS_FEEDS: OUTLETS.map((o) => `${news.url}/${slug(o)}/rss?s={symbol}`).join(" "),
+      DATABASE_URL: `sqlite:${join(dir, "digest.db")}`,
+      DIGEST_NOW_COOLDOWN_S: "600",
+    },
+  }));
   for (const ticker of TICKERS) await app.store.addWatch(BOERSE, GUILD, ticker, 25);
 }, 60_000);
 
 afterAll(async () => {
-  await bot?.stop(2000);
-  await app?.close();
-  await emu?.close();
+  await closeStack?.();
   await llm?.close();
   await news?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });

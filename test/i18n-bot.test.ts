@@ -8,13 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../commands/index.ts";
-import { commandServices, createApp, type App } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { createBot, type Bot } from "../src/discord/bot.ts";
-import { deployCommands } from "../src/discord/deploy.ts";
-import { silentLogger } from "../src/logger.ts";
-import { startDiscordEmulator, type DiscordEmulator, type RecordedMessage, type SlashCommandSpec } from "./support/discord-emulator/index.ts";
+import { startBotStack } from "./support/bot-stack.ts";
+import type { DiscordEmulator, RecordedMessage, SlashCommandSpec } from "./support/discord-emulator/index.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
 
 const GUILD = "800000000000000201";
@@ -27,8 +22,7 @@ const ARTICLE = readFileSync(new URL("./fixtures/cli/article-de.html", import.me
 let dir: string;
 let web: TestServer;
 let emu: DiscordEmulator;
-let app: App;
-let bot: Bot;
+let closeStack: (() => Promise<void>) | undefined;
 
 function run(spec: SlashCommandSpec) {
   return emu.dispatchSlashCommand({ channelId: OPEN, memberPermissions: MANAGER, locale: "de", ...spec });
@@ -41,37 +35,26 @@ async function reply(h: ReturnType<typeof run>): Promise<RecordedMessage> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "marketbrief-i18n-bot-"));
   web = await startTestServer({ "/artikel": { headers: { "content-type": "text/html; charset=utf-8" }, body: ARTICLE } });
-  emu = await startDiscordEmulator({
-    guilds: [
-      {
-        id: GUILD,
-        name: "Börse",
-        locale: "de",
-        channels: [
-          { id: OPEN, name: "boerse" },
-          { id: READ_ONLY, name: "nur-lesen", permissionOverwrites: [{ id: GUILD, type: 0, deny: PermissionFlagsBits.SendMessages }] },
-        ],
-      },
-    ],
-  });
-  await deployCommands(commands, { token: emu.token, apiUrl: emu.apiUrl });
-  const config = loadConfig({
-    DISCORD_TOKEN: emu.token,
-    DISCORD_API_URL: emu.apiUrl,
-    FETCH_ALLOW_PRIVATE: "127.0.0.1",
-    DATABASE_URL: `sqlite:${join(dir, "bot.db")}`,
-    MARKET_DATA_URL: "off",
-    SUMMARIZE_COOLDOWN_S: "0",
-  });
-  app = await createApp(config, silentLogger);
-  bot = createBot({ discord: app.config.discord, logger: app.logger, commands, services: commandServices(app) });
-  await bot.start();
+  ({ emu, close: closeStack } = await startBotStack({
+    emulator: {
+      guilds: [
+        {
+          id: GUILD,
+          name: "Börse",
+          locale: "de",
+          channels: [
+            { id: OPEN, name: "boerse" },
+            { id: READ_ONLY, name: "nur-lesen", permissionOverwrites: [{ id: GUILD, type: 0, deny: PermissionFlagsBits.SendMessages }] },
+          ],
+        },
+      ],
+    },
+    env: { FETCH_ALLOW_PRIVATE: "127.0.0.1", DATABASE_URL: `sqlite:${join(dir, "bot.db")}` },
+  }));
 }, 60_000);
 
 afterAll(async () => {
-  await bot?.stop(2000);
-  await app?.close();
-  await emu?.close();
+  await closeStack?.();
   await web?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

@@ -52,6 +52,7 @@ describe.skipIf(!pgBinaries)("health and metrics over HTTP", () => {
       DISCORD_TOKEN: emu.token,
       DISCORD_API_URL: emu.apiUrl,
       DATABASE_URL: pg.url,
+      MARKET_DATA_URL: "off",
       FETCH_ALLOW_PRIVATE: "127.0.0.1",
       HTTP_PORT: "0",
       SUMMARIZE_COOLDOWN_S: "0",
@@ -126,7 +127,7 @@ describe("/status and /help", () => {
     await deployCommands(commands, { token: emu.token, apiUrl: emu.apiUrl });
     dir = (await import("node:fs")).mkdtempSync(`${(await import("node:os")).tmpdir()}/mb-status-`);
     app = await createApp(
-      loadConfig({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DATABASE_URL: `sqlite:${dir}/status.db`, GUILD_DAILY_BRIEFS: "50", NEWS_FEEDS: "http://127.0.0.1:9/feed/{symbol}" }),
+      loadConfig({ DISCORD_TOKEN: emu.token, DISCORD_API_URL: emu.apiUrl, DATABASE_URL: `sqlite:${dir}/status.db`, GUILD_DAILY_BRIEFS: "50", MARKET_DATA_URL: "off", NEWS_FEEDS: "http://127.0.0.1:9/feed/{symbol}" }),
       pino({ level: "silent" }),
     );
     bot = createBot({ discord: app.config.discord, logger: app.logger, commands, services: commandServices(app) });

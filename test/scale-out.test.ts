@@ -70,6 +70,7 @@ describe.skipIf(!pgBinaries)("two processes, two shards, one PostgreSQL", () => 
       DISCORD_TOKEN: emu.token,
       DISCORD_API_URL: emu.apiUrl,
       DATABASE_URL: pg.url,
+      MARKET_DATA_URL: "off",
       SHARD_COUNT: "2",
       SHARD_IDS: String(shard),
       HTTP_PORT: String(httpPort),

@@ -35,6 +35,7 @@ describe.skipIf(!pgBinaries)("shared work across processes on one PostgreSQL", (
     for (let i = 0; i < 2; i++) {
       const config = loadConfig({
         DATABASE_URL: pg.url,
+        MARKET_DATA_URL: "off",
         OPENAI_BASE_URL: llm.url,
         OPENAI_API_KEY: "test",
         LLM_MODEL: "test-model",
