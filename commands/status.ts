@@ -1,14 +1,10 @@
-import {
-  ApplicationCommandType,
-  ChannelType,
-  PermissionFlagsBits,
-  type ChatInputCommandInteraction,
-} from "discord.js";
+import { ApplicationCommandType, PermissionFlagsBits, type ChatInputCommandInteraction } from "discord.js";
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { UserFacingError } from "../src/core/errors.ts";
 import { gatherGuildStatus } from "../src/core/guild-status.ts";
 import type { ChatInputCommand, CommandServices } from "../src/discord/command.ts";
 import { guildBudgetCounter, utcDay } from "../src/discord/limits.ts";
+import { translator } from "../src/discord/i18n.ts";
 import { renderStatus } from "../src/discord/render-status.ts";
 import { VERSION } from "../src/version.ts";
 import { IN_SERVERS } from "./shared.ts";
@@ -26,14 +22,6 @@ const data = {
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export const MANAGE_GUILD_REQUIRED = "You need the Manage Server permission to see the bot's status for this server.";
-
-const POSTABLE: readonly ChannelType[] = [ChannelType.GuildText, ChannelType.GuildAnnouncement];
-
-/** The server's text channels the bot knows of (from the gateway cache), and the one asked in. */
-function channelIdsOf(interaction: ChatInputCommandInteraction): string[] {
-  const cached = interaction.guild?.channels.cache.filter((c) => POSTABLE.includes(c.type)).map((c) => c.id) ?? [];
-  return interaction.channelId ? [interaction.channelId, ...cached] : cached;
-}
 
 function shardsText(interaction: ChatInputCommandInteraction): string | undefined {
   const { shards, shardCount } = interaction.client.options;
@@ -57,7 +45,7 @@ export const status: ChatInputCommand<StatusServices> = {
         budgetCounter: [guildBudgetCounter(guildId), utcDay(Date.now())],
         budgetLimit: ctx.limits.guildDailyBriefs,
       },
-      channelIdsOf(interaction),
+      guildId,
     );
     ctx.addLogFields({ channels: report.channels.length, failingFeeds: report.failingFeeds.length });
     const shards = shardsText(interaction);
@@ -69,6 +57,7 @@ export const status: ChatInputCommand<StatusServices> = {
         ...(shards ? { shards } : {}),
       },
       report,
+      translator(interaction.locale),
     );
     await interaction.editReply({ content, allowedMentions: { parse: [] } });
   },

@@ -166,6 +166,28 @@ export const en = {
   "error.cannotPost": "I can't post the digest in this channel: I'm missing {permissions} here.",
   // /help
   "help.text": "**marketbrief** turns market news into short briefs whose key points quote the article.\n\n**/summarize** `url` — a brief of one article: key points with quotes, tickers with their moves, why it matters. `private: true` shows it only to you; `language` picks the brief's language.\n**Summarize link** (right-click a message → Apps) — the same for the first link in a message.\n**/watch add** `ticker` · **/watch remove** `ticker` — the tickers this channel follows (Manage Channels).\n**/watch list** — what this channel follows, its digest time, and whether digests are paused.\n**/digest schedule** `time` `timezone` — one digest a day at the channel's local time (Manage Channels). **/digest off** stops it.\n**/digest now** — today's digest for this channel's tickers, posted now.\n**/quote** `ticker` — a ticker's price, day change and chart; `range` picks the chart's span.\n**/status** — engine, today's budget, every channel's digest, failing feeds (Manage Server).\n**/help** — this message.\n\nBriefs summarize the linked article only; they are not investment advice.",
+  // /status
+  "status.engine.llm": "Engine: LLM, model {model}",
+  "status.engine.extractive": "Engine: extractive (no model configured)",
+  "status.budget.unlimited": "Budget: {used} new model requests today (no daily limit)",
+  "status.budget": "Budget: {used} of {limit} new model requests used today, {left} left (resets 00:00 UTC)",
+  "status.noChannels": "No channel here has tickers or a digest yet: use /watch add and /digest schedule in a channel.",
+  "status.noTickers": "no tickers",
+  "status.digest": "digest {schedule}",
+  "status.digestIn": "digest {schedule}, in {language}",
+  "status.noDigest": "no scheduled digest",
+  "status.lastDelivered": "last delivered {time}",
+  "status.nothingDelivered": "nothing delivered yet",
+  "status.paused": "paused",
+  "status.pausedSince": "paused since {time}",
+  "status.failingFeeds": "Failing feeds",
+  "status.feedFor": "for {tickers}",
+  "status.feedFailures": "failed {count}× in a row",
+  "status.failingSince": "failing since {time}",
+  "status.lastGoodRead": "last good read {time}",
+  "status.neverRead": "never read successfully",
+  "status.feedsOk": "Feeds: all reading normally.",
+  "status.more": "… and {count} more (not shown)",
   // command descriptions (English is the command data itself; listed for other catalogs)
 } as const;
 

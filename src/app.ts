@@ -64,10 +64,11 @@ export async function createApp(config: Config, logger: Logger, options: { metri
     store,
     symbols,
     log: logger,
+    metrics,
     ...(llm ? { llm } : {}),
   });
   const market = config.marketData
-    ? createYahooChartMarketData({ baseUrl: config.marketData.baseUrl, fetcher, store, logger })
+    ? createYahooChartMarketData({ baseUrl: config.marketData.baseUrl, fetcher, store, logger, metrics })
     : undefined;
 
   const feedTemplates = config.newsFeeds ?? DEFAULT_FEED_TEMPLATES;
@@ -82,6 +83,7 @@ export async function createApp(config: Config, logger: Logger, options: { metri
     // Processes sharing a PostgreSQL summarize each story (and synthesize each ticker) once between them.
     ...(store.kind === "postgres" ? { sharedWork: createSharedWork(store) } : {}),
     log: logger,
+    metrics,
   });
   return {
     config,

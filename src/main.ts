@@ -98,7 +98,12 @@ async function main(): Promise<number | undefined> {
     return 1;
   }
   const applicationId = bot.client.application?.id;
-  if (applicationId) logger.info({ invite: inviteUrl(applicationId) }, "invite the bot to a server with this link");
+  if (applicationId) {
+    const invite = inviteUrl(applicationId);
+    logger.info({ invite }, "invite the bot to a server with this link");
+    // For the person who just started it: one plain line, as deploy-commands prints.
+    process.stdout.write(`Invite marketbrief to a server: ${invite}\n`);
+  }
   scheduler = createDigestScheduler({
     store: app.store,
     builder: app.digestBuilder,

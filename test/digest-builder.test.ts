@@ -11,6 +11,7 @@ import { createDigestBuilder, HEADLINES_ONLY_WARNING, selectTickers } from "../s
 import type { Digest, DigestBuilder, TickerDigest } from "../src/core/digest.ts";
 import { UserFacingError } from "../src/core/errors.ts";
 import { createExtractiveEngine } from "../src/core/extractive/engine.ts";
+import type { Metrics } from "../src/core/metrics.ts";
 import { createSummarizer } from "../src/core/summarize.ts";
 import { startNewsWorld, SYMBOLS, type NewsWorld } from "./fixtures/digest/news-world.ts";
 import { startOpenAiServer, userText, type OpenAiServer, type RecordedRequest } from "./support/openai-server.ts";
@@ -42,7 +43,7 @@ afterAll(async () => {
 });
 
 function makeBuilder(
-  options: { llmUrl?: string; store?: SqliteStore; storiesPerTicker?: number } = {},
+  options: { llmUrl?: string; store?: SqliteStore; storiesPerTicker?: number; metrics?: Pick<Metrics, "verifierRemoval"> } = {},
 ): { builder: DigestBuilder; store: SqliteStore } {
   const store = options.store ?? openSqliteStore(":memory:");
   stores.push(store);
@@ -70,6 +71,7 @@ function makeBuilder(
     feedUrls: (entry) => expandFeedTemplates(world.templates, entry),
     ...(llmOptions ? { synthesizer: createOpenAiSynthesizer(llmOptions) } : {}),
     articleHostIntervalMs: 0,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.storiesPerTicker !== undefined ? { storiesPerTicker: options.storiesPerTicker } : {}),
   });
   return { builder, store };
@@ -176,6 +178,34 @@ describe("digest builder, end to end with local feeds, pages and model", () => {
     expect(llm.requests.length).toBe(firstRequests);
     expect(one.tickers).toEqual([ticker(first, "9988.HK")]);
     expect(selectTickers(first, ["9988.HK"]).tickers).toEqual(one.tickers);
+  });
+});
+
+describe("digest builder with a model that invents", () => {
+  it("removes an unsupported bullet, counted once per written synthesis", async () => {
+    const inventing = await startOpenAiServer({
+      schemas: {
+        [SYNTHESIS_SCHEMA_NAME]: (req: RecordedRequest) => {
+          const reply = synthesisReply(req);
+          return { ...reply, bullets: [...reply.bullets, "Revenue rose 77.7 % on the quarter."] };
+        },
+      },
+    });
+    try {
+      const counted = new Map<string, number>();
+      const metrics = { verifierRemoval: (reason: string, count = 1) => void counted.set(reason, (counted.get(reason) ?? 0) + count) };
+      const { builder } = makeBuilder({ llmUrl: inventing.url, metrics });
+      const digest = await builder.build({ ...request, symbols: ["BABA"] });
+      const baba = ticker(digest, "BABA");
+      expect(baba.mode).toBe("llm");
+      expect(baba.bullets.join(" ")).not.toContain("77.7");
+      expect(Object.fromEntries(counted)).toEqual({ figure: 1 });
+      // Built again from the cached synthesis: verified again, not counted again.
+      await builder.build({ ...request, symbols: ["BABA"] });
+      expect(Object.fromEntries(counted)).toEqual({ figure: 1 });
+    } finally {
+      await inventing.close();
+    }
   });
 });
 

@@ -552,6 +552,9 @@ describe("npm start (src/main.ts)", () => {
       );
       await emu.waitFor(() => emu.gatewayStats.identifies > 0 && emu.gatewayStats.connected, 20_000, "bot to connect");
       await emu.waitFor(() => run.out().stderr.includes("connected to Discord"), 10_000, "ready log");
+      await emu.waitFor(() => run.out().stdout.includes("Invite marketbrief to a server: "), 10_000, "invite line");
+      const invite = /^Invite marketbrief to a server: (\S+)$/m.exec(run.out().stdout)?.[1] ?? "";
+      expect(new URL(invite).searchParams.get("scope")?.split(" ").toSorted()).toEqual(["applications.commands", "bot"]);
       llm.enqueue({ kind: "slow", delayMs: 1500 });
       const h = emu.dispatchSlashCommand({ name: "summarize", options: { url: `${web.url}/article` } });
       await h.waitForAck();

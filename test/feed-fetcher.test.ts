@@ -203,6 +203,7 @@ describe("failures and backoff", () => {
         failures: 1,
         nextAttemptAt: "2026-02-20T12:01:00.000Z",
         lastError: expect.stringMatching(error),
+        failingSince: "2026-02-20T12:00:00.000Z",
       });
 
       clock.advance(30_000);
@@ -212,7 +213,8 @@ describe("failures and backoff", () => {
       clock.advance(31_000);
       expect((await feeds.fetchFeed(url)).status).toBe("failed");
       expect(web.hits("/feed")).toBe(2);
-      expect(await store.getFeedState(url)).toMatchObject({ failures: 2, nextAttemptAt: "2026-02-20T12:03:01.000Z" });
+      // The run of failures started with the first one.
+      expect(await store.getFeedState(url)).toMatchObject({ failures: 2, nextAttemptAt: "2026-02-20T12:03:01.000Z", failingSince: "2026-02-20T12:00:00.000Z" });
     });
   }
 
@@ -230,12 +232,15 @@ describe("failures and backoff", () => {
     const good = await feeds.fetchFeed(url);
 
     broken = true;
+    clock.advance(5_000);
+    const firstFailure = clock.now().toISOString();
     for (const expectedWait of [1_000, 2_000, 4_000, 4_000]) {
       const failed = await feeds.fetchFeed(url);
       expect(failed.status).toBe("failed");
       expect(failed.items).toEqual(good.items);
       const state = await store.getFeedState(url);
       expect(Date.parse(state?.nextAttemptAt ?? "") - clock.now().getTime()).toBe(expectedWait);
+      expect(state?.failingSince).toBe(firstFailure);
       clock.advance(expectedWait);
     }
 
@@ -245,6 +250,13 @@ describe("failures and backoff", () => {
     expect(state?.failures).toBe(0);
     expect(state?.nextAttemptAt).toBeUndefined();
     expect(state?.lastError).toBeUndefined();
+    expect(state?.failingSince).toBeUndefined();
+
+    // A new run of failures starts its own clock.
+    broken = true;
+    clock.advance(60_000);
+    expect((await feeds.fetchFeed(url)).status).toBe("failed");
+    expect((await store.getFeedState(url))?.failingSince).toBe(clock.now().toISOString());
   });
 
   it("refuses a feed at a blocked address without connecting, and backs it off", async () => {

@@ -153,13 +153,24 @@ describe("/status and /help", () => {
   it("shows a manager each channel's tickers, schedule, budget, pause and failing feeds, privately", async () => {
     const guild = emu.guilds[0];
     const channelId = guild?.channels[0]?.id ?? "";
+    // Known to the store, not to the gateway cache (a channel made after the bot connected, or
+    // one it cannot see): listed all the same. Another guild's channel is not.
+    const uncachedId = "900000000000000001";
     const { store } = app;
     await store.addWatch(channelId, guild?.id ?? "", "BABA", 25);
     await store.addWatch(channelId, guild?.id ?? "", "9988.HK", 25);
     await store.setSchedule(channelId, guild?.id ?? "", { time: "07:30", timeZone: "Europe/Berlin", weekdaysOnly: true });
     await store.pauseChannel(channelId, "Missing Permissions: the bot needs Embed Links here");
+    await store.setSchedule(uncachedId, guild?.id ?? "", { time: "18:00", timeZone: "America/New_York", weekdaysOnly: false });
+    await store.addWatch("900000000000000002", "900000000000000003", "SAP", 25);
     await store.incrementCounter(`guild-llm-briefs:${guild?.id}`, new Date().toISOString().slice(0, 10), 7);
-    await store.putFeedState({ url: "http://127.0.0.1:9/feed/BABA", failures: 3, lastError: "connection refused", lastFetchedAt: "2026-01-02T03:04:05.000Z" });
+    await store.putFeedState({
+      url: "http://127.0.0.1:9/feed/BABA",
+      failures: 3,
+      lastError: "connection refused",
+      lastFetchedAt: "2026-01-02T03:04:05.000Z",
+      failingSince: "2026-01-02T04:00:00.000Z",
+    });
 
     const h = emu.dispatchSlashCommand({ name: "status", memberPermissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
     const text = (await privateText(h)).content;
@@ -169,8 +180,14 @@ describe("/status and /help", () => {
     expect(text).toContain(`<#${channelId}>: BABA, 9988.HK`);
     expect(text).toContain("digest 07:30 Europe/Berlin, Monday to Friday");
     expect(text).toMatch(/paused since <t:\d+:f>: Missing Permissions: the bot needs Embed Links here/);
-    expect(text).toMatch(/127\.0\.0\.1:9` for BABA: failed 3× in a row, last good read <t:1767323045:R> \(connection refused\)/);
+    expect(text).toContain(`<#${uncachedId}>: no tickers\n  digest 18:00 America/New_York, every day\n  nothing delivered yet`);
+    expect(text).not.toContain("900000000000000002");
+    expect(text).toMatch(/127\.0\.0\.1:9` for BABA: failed 3× in a row, failing since <t:1767326400:R>, last good read <t:1767323045:R> \(connection refused\)/);
     expect(emu.channelMessages(channelId).filter((m) => !m.ephemeral)).toEqual([]);
+
+    const de = (await privateText(emu.dispatchSlashCommand({ name: "status", locale: "de", memberPermissions: PermissionFlagsBits.ManageGuild }))).content;
+    expect(de).toContain("Digest 07:30 Europe/Berlin, Montag bis Freitag");
+    expect(de).toMatch(/für BABA: 3× in Folge fehlgeschlagen, fehlerhaft seit <t:1767326400:R>, zuletzt erfolgreich gelesen <t:1767323045:R>/);
   });
 
   it("refuses a member without Manage Server privately", async () => {

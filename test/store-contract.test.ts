@@ -179,6 +179,33 @@ describe.each([sqlite, postgres])("$name store (shared contract)", (engine) => {
     expect(await store.listScheduledChannels()).toEqual([]);
   });
 
+  test("lists a guild's channels with watches or a schedule, paused or not, with their symbols", async () => {
+    const store = await fresh();
+    expect(await store.listGuildChannels("g1")).toEqual([]);
+    await store.addWatch("c2", "g1", "BABA", 5);
+    await store.addWatch("c2", "g1", "9988.HK", 5);
+    await store.setSchedule("c1", "g1", { time: "07:30", timeZone: "Europe/Berlin", weekdaysOnly: true });
+    await store.addWatch("c3", "g1", "AAPL", 5);
+    await store.pauseChannel("c3", "Missing Access");
+    await store.addWatch("other", "g2", "SAP", 5);
+    // Known to the store, but with neither: a language kept after /digest off, a removed watch.
+    await store.setDigestLanguage("c4", "g1", "de");
+    await store.addWatch("c5", "g1", "MSFT", 5);
+    await store.removeWatch("c5", "MSFT");
+
+    const channels = await store.listGuildChannels("g1");
+    expect(channels.map((c) => c.channelId)).toEqual(["c1", "c2", "c3"]);
+    expect(channels[0]).toEqual({
+      channelId: "c1",
+      guildId: "g1",
+      schedule: { time: "07:30", timeZone: "Europe/Berlin", weekdaysOnly: true },
+      symbols: [],
+    });
+    expect(channels[1]).toEqual({ channelId: "c2", guildId: "g1", symbols: ["BABA", "9988.HK"] });
+    expect(channels[2]).toMatchObject({ channelId: "c3", pausedReason: "Missing Access", symbols: ["AAPL"] });
+    expect((await store.listGuildChannels("g2")).map((c) => c.channelId)).toEqual(["other"]);
+  });
+
   test("concurrent adds to one channel from two handles never exceed the limit", async () => {
     const opener = await engine.newDatabase();
     const [a, b] = [await opener(), await opener()];
@@ -373,6 +400,7 @@ describe.each([sqlite, postgres])("$name store (shared contract)", (engine) => {
       failures: 2,
       nextAttemptAt: "2026-11-21T10:05:00.000Z",
       lastError: "HTTP 500",
+      failingSince: "2026-11-21T10:01:00.000Z",
       lastFetchedAt: "2026-11-21T10:00:00.000Z",
       itemsJson: '[{"title":"ä"}]',
     };

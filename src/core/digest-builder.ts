@@ -27,6 +27,8 @@ import type {
 import { PRICES_UNAVAILABLE, priceOutcome, type MarketData } from "./market.ts";
 import type { Store } from "./store.ts";
 import type { Summarizer } from "./summarize.ts";
+import type { Metrics } from "./metrics.ts";
+import { recordRemovals } from "./verify/removal-metrics.ts";
 import { verifySynthesis } from "./verify/verify-digest.ts";
 
 /**
@@ -51,6 +53,8 @@ export interface DigestBuilderDeps {
   synthesizer?: TickerSynthesizer;
   /** Absent: digests carry no prices. */
   market?: MarketData;
+  /** Counts what the verifier removes from a newly written synthesis (default: nothing). */
+  metrics?: Pick<Metrics, "verifierRemoval">;
   /** Several processes on one store: a story or synthesis is done by one of them (default: this process only). */
   sharedWork?: SharedWork;
   log?: {
@@ -203,6 +207,8 @@ export function createDigestBuilder(deps: DigestBuilderDeps): DigestBuilder {
           }),
         run.signal,
       );
+      // Counted once, when written: every build re-verifies the cached synthesis (below).
+      if (deps.metrics) recordRemovals(deps.metrics, verifySynthesis(output.synthesis, entry.symbol, stories).removed);
       await deps.store.putCached(SYNTHESIS_CACHE_KIND, key, JSON.stringify(output.synthesis));
       return output.synthesis;
     }, run.signal).finally(() => synthesesInFlight.delete(key));

@@ -18,6 +18,8 @@ export interface FailingFeed {
   /** Tickers of this server that read the feed. */
   tickers: string[];
   failures: number;
+  /** The first failure of the current run (ISO); undefined when not recorded. */
+  failingSince?: string;
   /** Last good read (ISO); undefined when it never succeeded. */
   lastSuccessAt?: string;
   /** When the next attempt is due (ISO). */
@@ -40,30 +42,27 @@ export interface GuildStatusDeps {
   budgetLimit: number;
 }
 
-function channelStatus(state: ChannelState | undefined, channelId: string, tickers: string[], lastDeliveredSlot: string | undefined): ChannelStatus {
-  const status: ChannelStatus = { channelId, tickers };
-  const language = (state as (ChannelState & { language?: string }) | undefined)?.language;
-  if (state?.schedule !== undefined) status.schedule = state.schedule;
-  if (language !== undefined) status.language = language;
-  if (state?.lastDigestAt !== undefined) status.lastDigestAt = state.lastDigestAt;
+function channelStatus(state: ChannelState, tickers: string[], lastDeliveredSlot: string | undefined): ChannelStatus {
+  const status: ChannelStatus = { channelId: state.channelId, tickers };
+  if (state.schedule !== undefined) status.schedule = state.schedule;
+  if (state.language !== undefined) status.language = state.language;
+  if (state.lastDigestAt !== undefined) status.lastDigestAt = state.lastDigestAt;
   if (lastDeliveredSlot !== undefined) status.lastDeliveredSlot = lastDeliveredSlot;
-  if (state?.pausedReason !== undefined) status.pausedReason = state.pausedReason;
-  if (state?.pausedAt !== undefined) status.pausedAt = state.pausedAt;
+  if (state.pausedReason !== undefined) status.pausedReason = state.pausedReason;
+  if (state.pausedAt !== undefined) status.pausedAt = state.pausedAt;
   return status;
 }
 
 /**
- * The channels among `channelIds` that have a digest, tickers or a pause, in that order; the
- * feeds their tickers read that are failing; and the guild's model budget for today.
+ * Every channel of the guild the store knows (tickers or a digest, paused or not), by channel
+ * id; the feeds their tickers read that are failing; and the guild's model budget for today.
  */
-export async function gatherGuildStatus(deps: GuildStatusDeps, channelIds: readonly string[]): Promise<GuildStatus> {
+export async function gatherGuildStatus(deps: GuildStatusDeps, guildId: string): Promise<GuildStatus> {
   const { store } = deps;
   const channels: ChannelStatus[] = [];
-  for (const channelId of new Set(channelIds)) {
-    const [state, tickers] = await Promise.all([store.getChannel(channelId), store.listWatches(channelId)]);
-    if (state?.schedule === undefined && state?.pausedReason === undefined && tickers.length === 0) continue;
-    const lastSlot = state?.schedule !== undefined ? await store.lastDeliveredSlot(channelId) : undefined;
-    channels.push(channelStatus(state, channelId, tickers, lastSlot));
+  for (const { symbols, ...state } of await store.listGuildChannels(guildId)) {
+    const lastSlot = state.schedule !== undefined ? await store.lastDeliveredSlot(state.channelId) : undefined;
+    channels.push(channelStatus(state, symbols, lastSlot));
   }
 
   const readers = new Map<string, Set<string>>();
@@ -78,6 +77,7 @@ export async function gatherGuildStatus(deps: GuildStatusDeps, channelIds: reado
       url,
       tickers: [...tickers],
       failures: state.failures,
+      ...(state.failingSince !== undefined ? { failingSince: state.failingSince } : {}),
       ...(state.lastFetchedAt !== undefined ? { lastSuccessAt: state.lastFetchedAt } : {}),
       ...(state.nextAttemptAt !== undefined ? { nextAttemptAt: state.nextAttemptAt } : {}),
       ...(state.lastError !== undefined ? { lastError: state.lastError } : {}),

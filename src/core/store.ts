@@ -69,6 +69,8 @@ export interface FeedState {
   /** Do not fetch before this instant (ISO) after failures. */
   nextAttemptAt?: string;
   lastError?: string;
+  /** The first failure of the current run of failures (ISO); absent while the feed reads. */
+  failingSince?: string;
   lastFetchedAt?: string;
   /** Items of the last good response, JSON, reused on 304 Not Modified. */
   itemsJson?: string;
@@ -103,6 +105,11 @@ export interface Store {
    * (across instances), so the server hears about it once.
    */
   claimPauseNotice(channelId: string): Promise<boolean>;
+  /**
+   * The guild's channels that have watches or a schedule (paused or not), by channel id, each
+   * with its watched symbols in the order added.
+   */
+  listGuildChannels(guildId: string): Promise<Array<ChannelState & { symbols: string[] }>>;
   /** Channels with a schedule, not paused, with their watched symbols (may be empty). */
   listScheduledChannels(): Promise<Array<ChannelState & { schedule: DigestSchedule; symbols: string[] }>>;
 

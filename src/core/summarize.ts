@@ -2,9 +2,11 @@ import { createHash } from "node:crypto";
 import type { Article } from "./article.ts";
 import { assertSummarizable } from "./article-gate.ts";
 import type { Brief, BriefResult } from "./brief.ts";
+import { noMetrics, type Metrics } from "./metrics.ts";
 import type { ArticleExtractor, BriefEngine, BriefRequest, EngineOutput, PageFetcher, SymbolDirectory, TokenUsage } from "./ports.ts";
 import type { BriefCacheKey, Store } from "./store.ts";
 import { articleFacts, type ArticleFacts } from "./verify/article-facts.ts";
+import { recordRemovals } from "./verify/removal-metrics.ts";
 import { repairProblem, verifyBrief, type VerifiedBrief } from "./verify/verify-brief.ts";
 
 export type SummarizeInput =
@@ -36,6 +38,8 @@ export interface SummarizerDeps {
   /** The symbol directory the verifier checks tickers against. */
   symbols: SymbolDirectory;
   log?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
+  /** Counts what the verifier removes (default: nothing). */
+  metrics?: Pick<Metrics, "verifierRemoval">;
 }
 
 export const UNSUPPORTED_FALLBACK_WARNING =
@@ -61,6 +65,7 @@ function sourceKey(input: SummarizeInput, article?: Article): string {
 export function createSummarizer(deps: SummarizerDeps): Summarizer {
   const inFlight = new Map<string, Promise<SummarizeOutcome>>();
   const primary = deps.llm ?? deps.extractive;
+  const metrics = deps.metrics ?? noMetrics;
 
   async function loadArticle(input: SummarizeInput, signal?: AbortSignal): Promise<Article> {
     switch (input.kind) {
@@ -105,9 +110,18 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
     };
   }
 
-  /** Checks a brief against the article; logs what an engine's answer lost, with model and prompt version. */
-  function verify(brief: Brief, facts: ArticleFacts, symbols: SymbolDirectory | undefined, engine: BriefEngine, source: string, final: boolean): VerifiedBrief {
+  /**
+   * Checks a brief against the article; logs what an engine's answer lost, with model and prompt
+   * version, and counts it once per distinct answer (`counted`: an answer the engine's check
+   * accepted is verified again as the final brief).
+   */
+  function verify(brief: Brief, facts: ArticleFacts, symbols: SymbolDirectory | undefined, engine: BriefEngine, source: string, final: boolean, counted: Set<string>): VerifiedBrief {
     const verified = verifyBrief(brief, facts, symbols);
+    const answer = JSON.stringify(brief);
+    if (!counted.has(answer)) {
+      counted.add(answer);
+      recordRemovals(metrics, verified.verification.removed);
+    }
     const stage = final ? "verifier removed an unsupported item" : "verifier rejected an answer item";
     for (const item of verified.verification.removed) {
       deps.log?.warn({ ...item, engine: engine.name, model: engine.model, promptVersion: engine.promptVersion, source }, stage);
@@ -125,17 +139,18 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
     const { symbols } = deps;
     const facts = articleFacts(article, symbols);
     const llm = deps.llm;
+    const counted = new Set<string>();
     const check = (brief: Brief): string | undefined => {
-      const verified = llm ? verify(brief, facts, symbols, llm, key.source, false) : verifyBrief(brief, facts, symbols);
+      const verified = verify(brief, facts, symbols, llm ?? deps.extractive, key.source, false, counted);
       return verified.usable ? undefined : repairProblem(verified.verification.removed);
     };
     let output = await runEngine(article, options, check);
-    let verified = verify(output.brief, facts, symbols, output.engine === "llm" ? primary : deps.extractive, key.source, true);
+    let verified = verify(output.brief, facts, symbols, output.engine === "llm" ? primary : deps.extractive, key.source, true, counted);
     if (!verified.usable && output.engine === "llm") {
       // An engine that did not repair (or could not): the extractive brief, labelled.
       const request = { article, language: options.language, ...(options.signal ? { signal: options.signal } : {}) };
       output = await extractiveFallback(request, output.requests, UNSUPPORTED_FALLBACK_WARNING, "unsupported");
-      verified = verify(output.brief, facts, symbols, deps.extractive, key.source, true);
+      verified = verify(output.brief, facts, symbols, deps.extractive, key.source, true, counted);
     }
     const warnings = [...output.warnings];
     const built: BriefResult = {

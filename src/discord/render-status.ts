@@ -1,6 +1,7 @@
 import type { DigestSchedule } from "../core/store.ts";
 import type { GuildStatus } from "../core/guild-status.ts";
 import { escapeMarkdown } from "./escape.ts";
+import { translator, type Translator } from "./i18n.ts";
 
 export interface StatusHeader {
   /** "LLM" or "extractive". */
@@ -15,56 +16,66 @@ const CONTENT_MAX = 2000;
 const stamp = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:f>`;
 const relative = (iso: string) => `<t:${Math.floor(Date.parse(iso) / 1000)}:R>`;
 
-function scheduleText(schedule: DigestSchedule): string {
-  return `${schedule.time} ${schedule.timeZone}, ${schedule.weekdaysOnly ? "Monday to Friday" : "every day"}`;
+function scheduleText(schedule: DigestSchedule, t: Translator): string {
+  return t.t(schedule.weekdaysOnly ? "schedule.weekdays" : "schedule.daily", { time: schedule.time, zone: schedule.timeZone });
 }
 
-function budgetText(used: number, limit: number): string {
-  if (limit <= 0) return `${used} new model requests today (no daily limit)`;
-  return `${Math.min(used, limit)} of ${limit} new model requests used today, ${Math.max(0, limit - used)} left (resets 00:00 UTC)`;
+function budgetText(used: number, limit: number, t: Translator): string {
+  if (limit <= 0) return t.t("status.budget.unlimited", { used });
+  return t.t("status.budget", { used: Math.min(used, limit), limit, left: Math.max(0, limit - used) });
 }
 
-/** The /status answer: plain lines, everything from the store escaped, within one message. */
-export function renderStatus(header: StatusHeader, status: GuildStatus): string {
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** The /status answer in the reader's language: plain lines, everything from the store escaped, within one message. */
+export function renderStatus(header: StatusHeader, status: GuildStatus, t: Translator = translator("en")): string {
   const head = [
     `**marketbrief ${escapeMarkdown(header.version, 40)}**${header.shards ? ` · ${header.shards}` : ""}`,
-    `Engine: ${header.engine === "llm" ? `LLM, model ${escapeMarkdown(header.model ?? "?", 100)}` : "extractive (no model configured)"}`,
-    `Budget: ${budgetText(status.budget.used, status.budget.limit)}`,
+    header.engine === "llm" ? t.t("status.engine.llm", { model: escapeMarkdown(header.model ?? "?", 100) }) : t.t("status.engine.extractive"),
+    budgetText(status.budget.used, status.budget.limit, t),
   ];
   const blocks: string[] = [];
-  if (status.channels.length === 0) {
-    blocks.push("No channel here has tickers or a digest yet: use /watch add and /digest schedule in a channel.");
-  }
+  if (status.channels.length === 0) blocks.push(t.t("status.noChannels"));
   for (const channel of status.channels) {
-    const lines = [`<#${channel.channelId}>: ${channel.tickers.length > 0 ? channel.tickers.map((t) => escapeMarkdown(t, 30)).join(", ") : "no tickers"}`];
-    lines.push(channel.schedule ? `  digest ${scheduleText(channel.schedule)}${channel.language ? `, in ${escapeMarkdown(channel.language, 10)}` : ""}` : "  no scheduled digest");
-    if (channel.lastDigestAt) lines.push(`  last delivered ${stamp(channel.lastDigestAt)}`);
-    else if (channel.schedule) lines.push("  nothing delivered yet");
+    const lines = [`<#${channel.channelId}>: ${channel.tickers.length > 0 ? channel.tickers.map((s) => escapeMarkdown(s, 30)).join(", ") : t.t("status.noTickers")}`];
+    if (channel.schedule) {
+      const schedule = scheduleText(channel.schedule, t);
+      lines.push(`  ${channel.language ? t.t("status.digestIn", { schedule, language: escapeMarkdown(channel.language, 10) }) : t.t("status.digest", { schedule })}`);
+    } else {
+      lines.push(`  ${t.t("status.noDigest")}`);
+    }
+    if (channel.lastDigestAt) lines.push(`  ${t.t("status.lastDelivered", { time: stamp(channel.lastDigestAt) })}`);
+    else if (channel.schedule) lines.push(`  ${t.t("status.nothingDelivered")}`);
     if (channel.pausedReason !== undefined) {
-      lines.push(`  ⏸️ paused${channel.pausedAt ? ` since ${stamp(channel.pausedAt)}` : ""}: ${escapeMarkdown(channel.pausedReason, 200)}`);
+      const paused = channel.pausedAt ? t.t("status.pausedSince", { time: stamp(channel.pausedAt) }) : t.t("status.paused");
+      lines.push(`  ⏸️ ${paused}: ${escapeMarkdown(channel.pausedReason, 200)}`);
     }
     blocks.push(lines.join("\n"));
   }
   if (status.failingFeeds.length > 0) {
     const feeds = status.failingFeeds.map((feed) => {
-      const since = feed.lastSuccessAt ? `last good read ${relative(feed.lastSuccessAt)}` : "never read successfully";
-      const host = (() => {
-        try {
-          return new URL(feed.url).host;
-        } catch {
-          return feed.url;
-        }
-      })();
-      return `• \`${escapeMarkdown(host, 80)}\` for ${feed.tickers.map((t) => escapeMarkdown(t, 30)).join(", ")}: failed ${feed.failures}× in a row, ${since}${feed.lastError ? ` (${escapeMarkdown(feed.lastError, 120)})` : ""}`;
+      const parts = [
+        t.t("status.feedFailures", { count: feed.failures }),
+        ...(feed.failingSince ? [t.t("status.failingSince", { time: relative(feed.failingSince) })] : []),
+        feed.lastSuccessAt ? t.t("status.lastGoodRead", { time: relative(feed.lastSuccessAt) }) : t.t("status.neverRead"),
+      ];
+      const tickers = feed.tickers.map((s) => escapeMarkdown(s, 30)).join(", ");
+      return `• \`${escapeMarkdown(hostOf(feed.url), 80)}\` ${t.t("status.feedFor", { tickers })}: ${parts.join(", ")}${feed.lastError ? ` (${escapeMarkdown(feed.lastError, 120)})` : ""}`;
     });
-    blocks.push(["**Failing feeds**", ...feeds].join("\n"));
+    blocks.push([`**${t.t("status.failingFeeds")}**`, ...feeds].join("\n"));
   } else if (status.channels.some((c) => c.tickers.length > 0)) {
-    blocks.push("Feeds: all reading normally.");
+    blocks.push(t.t("status.feedsOk"));
   }
   let text = head.join("\n");
   for (const [i, block] of blocks.entries()) {
     const rest = blocks.length - i;
-    const more = `\n… and ${rest} more (not shown)`;
+    const more = `\n${t.t("status.more", { count: rest })}`;
     if (text.length + 2 + block.length + (rest > 1 ? more.length : 0) > CONTENT_MAX) {
       text += more;
       break;

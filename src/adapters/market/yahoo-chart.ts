@@ -16,6 +16,7 @@ import {
   type TradingPeriod,
   type TradingPeriods,
 } from "../../core/market.ts";
+import type { Metrics } from "../../core/metrics.ts";
 import type { PageFetcher } from "../../core/ports.ts";
 import type { Store } from "../../core/store.ts";
 import type { Logger } from "../../logger.ts";
@@ -38,6 +39,8 @@ export interface YahooChartOptions {
   /** Keeps the backoff state across restarts (optional). */
   store?: Pick<Store, "getCached" | "putCached">;
   logger?: Logger;
+  /** Counts each quote asked for by outcome: ok, cached (or joined a request in flight), backoff, failed, not_found. */
+  metrics?: Pick<Metrics, "marketDataFetch">;
   now?: () => number;
   /** Requests in flight at once (default 4). */
   concurrency?: number;
@@ -139,6 +142,7 @@ export function createYahooChartMarketData(options: YahooChartOptions): YahooCha
   const backoffMaxMs = options.backoffMaxMs ?? DEFAULT_MARKET_BACKOFF_MAX_MS;
   const backoffKey = options.baseUrl.replace(/\/+$/, "");
   const stats: MarketDataStats = { requests: 0, shared: 0, backedOff: 0, failures: 0 };
+  const counted = (status: "ok" | "cached" | "backoff" | "failed" | "not_found") => options.metrics?.marketDataFetch(status);
   const cache = new Map<string, CacheEntry>();
   const inFlight = new Map<string, Promise<Quote>>();
   let backoff: BackoffState | undefined;
@@ -169,6 +173,7 @@ export function createYahooChartMarketData(options: YahooChartOptions): YahooCha
     const waitMs = Math.max(retryAfterMs ?? 0, Math.min(backoffBaseMs * 2 ** (failures - 1), backoffMaxMs));
     backoff = { failures, until: now() + waitMs, lastError: reason };
     stats.failures += 1;
+    counted("failed");
     options.logger?.warn({ symbol, failures, waitMs, reason }, "market data unavailable; backing off");
     await saveBackoff();
     throw new MarketDataError("unavailable", symbol, PRICES_UNAVAILABLE);
@@ -178,6 +183,7 @@ export function createYahooChartMarketData(options: YahooChartOptions): YahooCha
     await loadBackoff();
     if (backoff !== undefined && backoff.until > now()) {
       stats.backedOff += 1;
+      counted("backoff");
       throw new MarketDataError("unavailable", symbol, PRICES_UNAVAILABLE);
     }
     const url = chartUrl(options.baseUrl, symbol, range);
@@ -196,8 +202,8 @@ export function createYahooChartMarketData(options: YahooChartOptions): YahooCha
       if (signal?.aborted === true) throw signal.reason;
       const status = failedStatus(err);
       // Yahoo answers an unknown or delisted symbol with 404 ("No data found, symbol may be delisted").
-      if (status === 404) throw new MarketDataError("no_data", symbol, noPriceData(symbol));
       if (status !== undefined && status >= 400 && status < 500 && status !== 429 && status !== 408) {
+        counted("not_found");
         throw new MarketDataError("no_data", symbol, noPriceData(symbol));
       }
       const reason = isUserFacingError(err) ? err.message : (err as Error).message;
@@ -212,12 +218,15 @@ export function createYahooChartMarketData(options: YahooChartOptions): YahooCha
       parsed = ChartResponseSchema.parse(JSON.parse(body));
     } catch (err) {
       options.logger?.warn({ symbol, err }, "market data: unexpected chart response");
+      counted("failed");
       throw new MarketDataError("unavailable", symbol, PRICES_UNAVAILABLE, { cause: err });
     }
     const result = parsed.chart.result?.[0];
     if (result === undefined || result.meta.regularMarketPrice == null) {
+      counted("not_found");
       throw new MarketDataError("no_data", symbol, noPriceData(symbol));
     }
+    counted("ok");
     return toQuote(result, range, now());
   }
 
@@ -229,11 +238,13 @@ export function createYahooChartMarketData(options: YahooChartOptions): YahooCha
       const cached = cache.get(key);
       if (cached !== undefined && cached.expiresAt > now()) {
         stats.shared += 1;
+        counted("cached");
         return Promise.resolve(cached.quote);
       }
       const running = inFlight.get(key);
       if (running !== undefined) {
         stats.shared += 1;
+        counted("cached");
         return running;
       }
       // The shared request is not tied to the first caller's signal: others may still want it.

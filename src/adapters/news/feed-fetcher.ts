@@ -133,12 +133,16 @@ export function createFeedFetcher(options: FeedFetcherOptions): FeedFetcher {
       const waitMs = Math.min(backoffBaseMs * 2 ** (failures - 1), backoffMaxMs);
       stats.failures += 1;
       logger?.warn({ feed: url, failures, waitMs, err: isUserFacingError(err) ? undefined : err, reason: message }, "feed read failed");
+      const failedAt = now();
+      // The first failure of a run starts it; a run recorded before the column existed stays without one.
+      const failingSince = failures === 1 ? failedAt.toISOString() : state?.failingSince;
       await store.putFeedState({
         ...(state ?? { url }),
         url,
         failures,
         lastError: message,
-        nextAttemptAt: new Date(now().getTime() + waitMs).toISOString(),
+        nextAttemptAt: new Date(failedAt.getTime() + waitMs).toISOString(),
+        ...(failingSince !== undefined ? { failingSince } : {}),
       });
       return { url, items: stored, status: "failed", error: message };
     }
@@ -165,6 +169,7 @@ function withoutFailure(state: FeedState | undefined, url: string): FeedState {
   const next: FeedState = { ...(state ?? { url }), url, failures: 0 };
   delete next.nextAttemptAt;
   delete next.lastError;
+  delete next.failingSince;
   return next;
 }
 

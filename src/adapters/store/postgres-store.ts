@@ -203,6 +203,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     async setLastDigestAt(channelId, at) {
       await query("UPDATE channels SET last_digest_at = $1 WHERE channel_id = $2", [at, channelId]);
     },
+    async listGuildChannels(guildId) {
+      const rows = await query<ChannelRow & { symbols: string[] | null }>(
+        `SELECT c.*,
+           (SELECT array_agg(w.symbol ORDER BY w.id) FROM watches w WHERE w.channel_id = c.channel_id) AS symbols
+         FROM channels c WHERE c.guild_id = $1
+           AND (c.schedule_time IS NOT NULL OR EXISTS (SELECT 1 FROM watches w WHERE w.channel_id = c.channel_id))
+         ORDER BY c.channel_id COLLATE "C"`,
+        [guildId],
+      );
+      return rows.map((row) => ({ ...channelFromRow(row), symbols: row.symbols ?? [] }));
+    },
     async listScheduledChannels() {
       // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
       const rows = await query<ChannelRow & { symbols: string[] | null }>(
@@ -308,11 +319,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     },
     async putFeedState(state: FeedState) {
       await query(
-        `INSERT INTO feed_state (url, etag, last_modified, failures, next_attempt_at, last_error, last_fetched_at, items_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO feed_state (url, etag, last_modified, failures, next_attempt_at, last_error, last_fetched_at, items_json, failing_since)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified, failures = EXCLUDED.failures,
            next_attempt_at = EXCLUDED.next_attempt_at, last_error = EXCLUDED.last_error, last_fetched_at = EXCLUDED.last_fetched_at,
-           items_json = EXCLUDED.items_json`,
+           items_json = EXCLUDED.items_json, failing_since = EXCLUDED.failing_since`,
         [
           state.url,
           state.etag ?? null,
@@ -322,6 +333,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
           state.lastError ?? null,
           state.lastFetchedAt ?? null,
           state.itemsJson ?? null,
+          state.failingSince ?? null,
         ],
       );
     },

@@ -37,6 +37,7 @@ export interface FeedRow {
   failures: number;
   next_attempt_at: string | null;
   last_error: string | null;
+  failing_since: string | null;
   last_fetched_at: string | null;
   items_json: string | null;
 }
@@ -47,6 +48,7 @@ export function feedFromRow(row: FeedRow): FeedState {
   if (row.last_modified !== null) state.lastModified = row.last_modified;
   if (row.next_attempt_at !== null) state.nextAttemptAt = row.next_attempt_at;
   if (row.last_error !== null) state.lastError = row.last_error;
+  if (row.failing_since != null) state.failingSince = row.failing_since;
   if (row.last_fetched_at !== null) state.lastFetchedAt = row.last_fetched_at;
   if (row.items_json !== null) state.itemsJson = row.items_json;
   return state;

@@ -96,6 +96,9 @@ function migrations(d: SqlDialect): readonly string[] {
    );
    ALTER TABLE channels ADD COLUMN digest_contact_id TEXT;
    ALTER TABLE channels ADD COLUMN pause_notified_at TEXT;`,
+    // For /status: since when a feed fails (the first failure of the current run), and a server's channels.
+    `ALTER TABLE feed_state ADD COLUMN failing_since TEXT;
+   CREATE INDEX channels_by_guild ON channels (guild_id);`,
   ];
 }
 

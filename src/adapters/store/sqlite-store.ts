@@ -81,6 +81,12 @@ export function openSqliteStore(path: string): SqliteStore {
     pause: db.prepare("UPDATE channels SET paused_reason = ?, paused_at = ? WHERE channel_id = ?"),
     resume: db.prepare("UPDATE channels SET paused_reason = NULL, paused_at = NULL, pause_notified_at = NULL WHERE channel_id = ?"),
     setLastDigest: db.prepare("UPDATE channels SET last_digest_at = ? WHERE channel_id = ?"),
+    guildChannels: db.prepare(
+      `SELECT c.*, (SELECT group_concat(symbol, ' ') FROM (SELECT symbol FROM watches w WHERE w.channel_id = c.channel_id ORDER BY rowid)) AS symbols
+       FROM channels c WHERE c.guild_id = ?
+         AND (c.schedule_time IS NOT NULL OR EXISTS (SELECT 1 FROM watches w WHERE w.channel_id = c.channel_id))
+       ORDER BY c.channel_id`,
+    ),
     scheduled: db.prepare(
       `SELECT c.*, (SELECT group_concat(symbol, ' ') FROM (SELECT symbol FROM watches w WHERE w.channel_id = c.channel_id ORDER BY rowid)) AS symbols
        FROM channels c WHERE c.schedule_time IS NOT NULL AND c.paused_reason IS NULL ORDER BY c.channel_id`,
@@ -124,11 +130,11 @@ export function openSqliteStore(path: string): SqliteStore {
     ),
     getFeed: db.prepare("SELECT * FROM feed_state WHERE url = ?"),
     putFeed: db.prepare(
-      `INSERT INTO feed_state (url, etag, last_modified, failures, next_attempt_at, last_error, last_fetched_at, items_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO feed_state (url, etag, last_modified, failures, next_attempt_at, last_error, last_fetched_at, items_json, failing_since)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, failures = excluded.failures,
          next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at,
-         items_json = excluded.items_json`,
+         items_json = excluded.items_json, failing_since = excluded.failing_since`,
     ),
     getCached: db.prepare("SELECT json FROM cache WHERE kind = ? AND key = ?"),
     putCached: db.prepare(
@@ -211,6 +217,12 @@ export function openSqliteStore(path: string): SqliteStore {
     async claimPauseNotice(channelId) {
       return Number(q.pauseNotice.run(new Date().toISOString(), channelId).changes) > 0;
     },
+    async listGuildChannels(guildId) {
+      return (q.guildChannels.all(guildId) as unknown as Array<ChannelRow & { symbols: string | null }>).map((row) => ({
+        ...channelFromRow(row),
+        symbols: row.symbols ? row.symbols.split(" ") : [],
+      }));
+    },
     async listScheduledChannels() {
       return (q.scheduled.all() as unknown as Array<ChannelRow & { symbols: string | null }>).map((row) => ({
         ...(channelFromRow(row) as ChannelState & { schedule: DigestSchedule }),
@@ -270,6 +282,7 @@ export function openSqliteStore(path: string): SqliteStore {
         state.lastError ?? null,
         state.lastFetchedAt ?? null,
         state.itemsJson ?? null,
+        state.failingSince ?? null,
       );
     },
     async getCached(kind, key) {
