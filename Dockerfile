@@ -2,7 +2,9 @@
 FROM node:24-slim
 
 ENV NODE_ENV=production \
-    MALLOC_ARENA_MAX=2 \
+    MALLOC_ARENA_MAX=1 \
+    MALLOC_MMAP_THRESHOLD_=65536 \
+    MALLOC_TRIM_THRESHOLD_=65536 \
     DATABASE_URL=sqlite:/data/marketbrief.db \
     HTTP_PORT=8080 \
     HTTP_HOST=127.0.0.1

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 const BENCHES: Record<string, string> = {
   extraction: "Extraction quality and speed on real pages (../shared/corpus/extraction and extraction-de)",
   pipeline: "Pipeline overhead without the model",
-  "discord-ack": "Discord: acknowledgement latency and idle memory of the connected bot",
+  "discord-ack": "Discord: first use, acknowledgement latency and memory of the connected bot (npm start)",
   "digest-scale": "Digest at scale: 10,000 channels x 5 of 1,000 tickers x 20 stories",
   "cluster-quality": "Same-story clustering: pairwise precision and recall on the labelled reports",
   chart: "Price charts: render time and memory",

@@ -22,6 +22,11 @@ import { createSharedWork } from "./core/shared-work.ts";
 import { createSummarizer, type Summarizer } from "./core/summarize.ts";
 import type { CommandServices } from "./discord/command.ts";
 import { createBriefLimits } from "./discord/limits.ts";
+import { gatewayReady } from "./discord/client.ts";
+import { storePing } from "./http/health.ts";
+import { startOpsServer, type OpsServer } from "./http/server.ts";
+import type { PrometheusMetrics } from "./adapters/metrics/prometheus.ts";
+import type { Client } from "discord.js";
 import { deliverDigest } from "./jobs/delivery.ts";
 
 /**
@@ -128,4 +133,21 @@ export function commandServices(app: App): CommandServices {
       deliverDigest({ store, sender, log: app.logger, owner, policy: { leaseMs: config.digest.leaseS * 1000 } }, request),
     engine: app.llm ? { name: "llm", model: app.llm.model } : { name: "extractive" },
   };
+}
+
+/** /healthz and /metrics for the running bot (HTTP_PORT set); undefined when off. */
+export async function startBotOpsServer(app: App, client: Client, metrics: PrometheusMetrics): Promise<OpsServer | undefined> {
+  const http = app.config.http;
+  if (http === undefined) return undefined;
+  return startOpsServer({
+    port: http.port,
+    host: http.host,
+    log: app.logger.child({ component: "http" }),
+    metrics: () => metrics.render(),
+    health: {
+      gatewayReady: () => gatewayReady(client),
+      pingStore: storePing(app.store),
+      lastSchedulerTick: () => metrics.lastSchedulerTick,
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import { commandServices, createApp, type App } from "./app.ts";
+import { commandServices, createApp, startBotOpsServer, type App } from "./app.ts";
 import { commands } from "../commands/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { UserFacingError } from "./core/errors.ts";
@@ -10,7 +10,6 @@ import { createDigestScheduler, type DigestScheduler } from "./jobs/scheduler.ts
 import { createPrometheusMetrics } from "./adapters/metrics/prometheus.ts";
 import { inviteUrl } from "./discord/invite.ts";
 import type { OpsServer } from "./http/server.ts";
-import { startBotOpsServer } from "./ops.ts";
 
 const NO_TOKEN = `marketbrief: DISCORD_TOKEN is not set, so the bot cannot connect to Discord.
 Set it in a .env file in this folder (or in the environment):

@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, Options } from "discord.js";
+import { Client, GatewayIntentBits, Options, Status } from "discord.js";
 import type { Config } from "../config.ts";
 import { rejectLongChannelRateLimits } from "./publisher.ts";
 
@@ -43,4 +43,9 @@ export function createDiscordClient(discord: Config["discord"]): Client {
     // A long rate limit on one channel's posts is waited out by that channel's delivery, not in the shared REST queue.
     rest: { ...(discord.apiUrl ? { api: discord.apiUrl } : {}), rejectOnRateLimit: rejectLongChannelRateLimits },
   });
+}
+
+/** The gateway is usable: logged in and every shard of this process ready. */
+export function gatewayReady(client: Client): boolean {
+  return client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready);
 }
