@@ -16,6 +16,7 @@ import type { MarketData } from "../src/core/market.ts";
 import { startChartServer, type ChartListing, type ChartServer } from "./support/chart-server.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
 import { runCli } from "./support/run-cli.ts";
+import { EMBED_LIMITS, embedLength, renderBriefEmbeds } from "../src/discord/render-brief.ts";
 
 // Monday 9 March 2026, 12:00 in Hong Kong (04:00 UTC): the injected "now".
 const NOW = Date.UTC(2026, 2, 9, 4, 0);
@@ -84,6 +85,25 @@ describe("the article's day", () => {
   });
 });
 
+describe("the line in Discord", () => {
+  it("goes under its own ticker's move only, and many tickers stay within Discord's limits", () => {
+    const tickers = Array.from({ length: 14 }, (_, i) => ({
+      symbol: `${1000 + i}.HK`,
+      name: `Company number ${i} with a rather long registered name Holdings Limited`,
+      sentiment: "neutral" as const,
+      moves: [{ price: 10 + i, currency: "HKD", changePct: 1.5 }],
+    }));
+    const marketNow = tickers.map((t, i) => ({ symbol: t.symbol, price: 11 + i, currency: "HKD", changePctSince: (100 * 1) / (10 + i), at: new Date(NOW).toISOString() }));
+    const [embed] = renderBriefEmbeds(briefOf("2026-03-06", tickers), { language: "de", marketNow: marketNow.slice(1) });
+    const field = embed?.fields?.find((f) => f.name === "Werte")?.value ?? "";
+    expect(field.length).toBeLessThanOrEqual(EMBED_LIMITS.fieldValue);
+    expect(embedLength(embed ?? {})).toBeLessThanOrEqual(EMBED_LIMITS.totalPerMessage);
+    expect(field).toMatch(/\*\*1000\.HK\*\* [^\n]+ · \+1,50 % bei 10,00 HKD\n.*\*\*1001\.HK\*\*/);
+    expect(field).toMatch(/\*\*1001\.HK\*\* [^\n]+ · \+1,50 % bei 11,00 HKD\n↳ jetzt 12,00 HKD, \+9,09 % seitdem\n/);
+    expect(field).toMatch(/…und \d+ weitere$/);
+  });
+});
+
 describe("marketNowFor against the chart server", () => {
   it("gives the price now and the move since the stated price for an older article", async () => {
     const before = chart.requests.length;
@@ -149,13 +169,13 @@ describe("marketNowFor against the chart server", () => {
   });
 });
 
+function env(chartUrl: string, db: string): Record<string, string> {
+  return { MARKET_DATA_URL: chartUrl, FETCH_ALLOW_PRIVATE: "127.0.0.1", DATABASE_URL: `sqlite:${join(dir, db)}` };
+}
+
 describe("marketbrief summarize with prices", () => {
   // Dated long before any run of this test: older than today whatever the wall clock says.
   const OLD = "2026-03-06T10:15:00+08:00";
-
-  function env(chartUrl: string, db: string): Record<string, string> {
-    return { MARKET_DATA_URL: chartUrl, FETCH_ALLOW_PRIVATE: "127.0.0.1", DATABASE_URL: `sqlite:${join(dir, db)}` };
-  }
 
   it("adds marketNow beside the brief for an older article, priced at run time (the cached brief unchanged)", async () => {
     const file = join(dir, "old.html");
