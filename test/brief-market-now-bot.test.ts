@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { APIEmbed } from "discord.js";
+import { Locale, type APIEmbed } from "discord.js";
 import { canonicalizeUrl } from "../src/core/canonical-url.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBotStack, type BotStack } from "./support/bot-stack.ts";
@@ -64,7 +64,7 @@ async function withStack(name: string, chart: ChartServer, run: (stack: BotStack
   }
 }
 
-async function briefOf(stack: BotStack, path: string, locale?: string): Promise<APIEmbed | undefined> {
+async function briefOf(stack: BotStack, path: string, locale?: Locale): Promise<APIEmbed | undefined> {
   const h = stack.emu.dispatchSlashCommand({ name: "summarize", options: { url: `${web.url}${path}` }, ...(locale ? { locale } : {}) });
   const reply = await h.waitForReply((m) => m.embeds.length > 0, 20_000);
   expect(reply.allowedMentions).toEqual({ parse: [] });
@@ -86,7 +86,7 @@ describe("briefs with the price now", () => {
       const en = tickersField(await briefOf(stack, "/old"));
       expect(en).toContain("**9988.HK** Alibaba Group Holding Limited · +3.48 % at 130.70 HKD\n↳ now 131.20 HKD, +0.38 % since");
 
-      const de = tickersField(await briefOf(stack, "/old-de", "de"));
+      const de = tickersField(await briefOf(stack, "/old-de", Locale.German));
       expect(de).toContain("+3,48 % bei 130,70 HKD\n↳ jetzt 131,20 HKD, +0,38 % seitdem");
 
       const h = stack.emu.dispatchMessageCommand({ name: "Summarize link", targetMessage: { content: `Friday's news: ${web.url}/old-link` } });
