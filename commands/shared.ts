@@ -6,6 +6,7 @@ import type {
   APIApplicationCommandOptionChoice,
   RESTPostAPIApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
+import { marketNowFor } from "../src/core/brief-market-now.ts";
 import { canonicalizeUrl } from "../src/core/canonical-url.ts";
 import { UserFacingError } from "../src/core/errors.ts";
 import { tickerText } from "../src/core/quote-symbol.ts";
@@ -125,11 +126,12 @@ export function resolveSymbol(symbols: SymbolDirectory, raw: string): SymbolEntr
 // ---- /summarize and "Summarize link" ---------------------------------------------------------
 
 type BriefInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
-export type BriefServices = Pick<CommandServices, "summarizer" | "limits" | "links">;
+export type BriefServices = Pick<CommandServices, "summarizer" | "limits" | "links" | "market" | "now">;
 
 /**
  * The shared /summarize flow after the router deferred: summarize the (already validated) link,
- * limits applied only to new LLM briefs, then replace the deferred reply with the brief.
+ * limits applied only to new LLM briefs, then replace the deferred reply with the brief (and,
+ * for an article from before today, where its tickers are now: looked up here, never cached).
  */
 export async function replyWithBrief(interaction: BriefInteraction, ctx: CommandContext<BriefServices>, url: URL, language: string): Promise<void> {
   const outcome = await ctx.summarizer.summarize(
@@ -147,5 +149,7 @@ export async function replyWithBrief(interaction: BriefInteraction, ctx: Command
     language,
     ...(outcome.usage ? { tokens: outcome.usage } : {}),
   });
-  await interaction.editReply({ embeds: renderBriefEmbeds(outcome.result, { language: interaction.locale }), allowedMentions: { parse: [] } });
+  const marketNow = await marketNowFor(outcome.result, ctx.market, { signal: ctx.signal, log: ctx.log, ...(ctx.now ? { now: ctx.now() } : {}) });
+  if (marketNow.length > 0) ctx.addLogFields({ marketNow: marketNow.length });
+  await interaction.editReply({ embeds: renderBriefEmbeds(outcome.result, { language: interaction.locale, marketNow }), allowedMentions: { parse: [] } });
 }

@@ -66,6 +66,7 @@ export const de = {
   "brief.published": "veröffentlicht {date}",
   "brief.briefIn": "Kurzfassung auf {language}",
   "brief.moveAt": "{change} bei {price}",
+  "brief.nowSince": "jetzt {price}, {change} seitdem",
   "brief.engineLlm": "Erstellt mit KI-Modell ({model})",
   "brief.engineExtractive": "Auszug aus dem Artikel (ohne KI-Modell)",
   "brief.checked": "Zahlen mit der Quelle abgeglichen",

@@ -73,6 +73,7 @@ export const en = {
   "brief.published": "published {date}",
   "brief.briefIn": "brief in {language}",
   "brief.moveAt": "{change} at {price}",
+  "brief.nowSince": "now {price}, {change} since",
   "brief.engineLlm": "Engine: LLM ({model})",
   "brief.engineExtractive": "Extractive summary (no LLM)",
   "brief.checked": "Figures checked against the source",

@@ -1,5 +1,7 @@
 import type { Article } from "../core/article.ts";
 import type { BriefResult, PriceMove } from "../core/brief.ts";
+import type { MarketNow } from "../core/brief-market-now.ts";
+import { formatPct, formatPrice } from "../core/price-format.ts";
 import { textIsQuote } from "../core/verify/verify-brief.ts";
 
 export function formatMove(move: PriceMove): string {
@@ -9,7 +11,12 @@ export function formatMove(move: PriceMove): string {
   return parts.join(" ");
 }
 
-export function renderBriefText(result: BriefResult): string {
+/** "now 131.20 HKD, +0.38 % since" */
+export function formatMarketNow(now: MarketNow): string {
+  return `now ${formatPrice(now.price, "en-US")} ${now.currency}, ${formatPct(now.changePctSince, "en-US")} since`;
+}
+
+export function renderBriefText(result: BriefResult, marketNow: readonly MarketNow[] = []): string {
   const { brief, source } = result;
   const lines: string[] = [brief.headline, ""];
   const meta = [source.siteName, source.language, source.publishedAt && `published ${source.publishedAt.slice(0, 10)}`].filter(Boolean).join(", ");
@@ -25,6 +32,8 @@ export function renderBriefText(result: BriefResult): string {
     for (const t of brief.tickers) {
       const move = t.moves[0] ? `  ${formatMove(t.moves[0])}` : "";
       lines.push(`  ${t.symbol.padEnd(10)} ${t.name} (${t.sentiment})${move}`);
+      const current = t.moves[0] ? marketNow.find((m) => m.symbol === t.symbol) : undefined;
+      if (current) lines.push(`  ${"".padEnd(10)} ${formatMarketNow(current)}`);
     }
   }
   lines.push("", `Why it matters: ${brief.whyItMatters}`, "");

@@ -2,11 +2,13 @@ import { parseArgs } from "node:util";
 import type { App } from "../app.ts";
 import { createLinkPolicy } from "../adapters/fetch/link-policy.ts";
 import { loadConfig } from "../config.ts";
+import { marketNowFor } from "../core/brief-market-now.ts";
 import { resolveInput } from "./inputs.ts";
 import { renderBriefText } from "./render-text.ts";
 import { UsageError } from "./usage.ts";
 
-export async function summarizeCommand(args: string[], openApp: () => Promise<App>): Promise<number> {
+/** `now` is the clock (epoch ms) deciding whether the article is older than today. */
+export async function summarizeCommand(args: string[], openApp: () => Promise<App>, options: { now?: () => number } = {}): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -33,6 +35,9 @@ export async function summarizeCommand(args: string[], openApp: () => Promise<Ap
     },
     "brief ready",
   );
-  process.stdout.write(values.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : `${renderBriefText(outcome.result)}\n`);
+  // Where the tickers are now (older articles only): beside the brief, never cached with it.
+  const marketNow = await marketNowFor(outcome.result, app.market, { log: app.logger, ...(options.now ? { now: options.now() } : {}) });
+  const output = values.json ? JSON.stringify({ ...outcome.result, marketNow }, null, 2) : renderBriefText(outcome.result, marketNow);
+  process.stdout.write(`${output}\n`);
   return 0;
 }

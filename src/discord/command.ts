@@ -46,6 +46,8 @@ export interface CommandServices {
   deliverDigest(sender: DigestSender, owner: string, request: DeliveryRequest): Promise<DeliveryOutcome>;
   /** Which engine writes briefs, for /status. */
   engine: { name: "llm" | "extractive"; model?: string };
+  /** The clock (epoch ms) where a reply depends on the day; Date.now unless a test injects one. */
+  now?: () => number;
 }
 
 /** What the router gives one interaction: its services, a logger, a deadline, log fields. */

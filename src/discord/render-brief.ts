@@ -1,5 +1,6 @@
 import type { APIEmbed, APIEmbedField } from "discord-api-types/v10";
 import type { BriefResult, PriceMove, Sentiment, Ticker } from "../core/brief.ts";
+import type { MarketNow } from "../core/brief-market-now.ts";
 import { textIsQuote } from "../core/verify/verify-brief.ts";
 import { escapeMarkdown, plainText } from "./escape.ts";
 import { translator, type Translator } from "./i18n.ts";
@@ -96,7 +97,13 @@ function renderKeyPoints(result: BriefResult, tr: Translator): string {
     .join("\n\n");
 }
 
-function renderTickers(tickers: readonly Ticker[], tr: Translator): string | undefined {
+/** "now 131.20 HKD, +0.38 % since" under a ticker's stated move. */
+export function formatMarketNow(now: MarketNow, tr: Translator = translator("en")): string {
+  const currency = now.currency.replace(/[^A-Za-z]/g, "").slice(0, 5);
+  return tr.t("brief.nowSince", { price: currency ? tr.price(now.price, currency) : tr.number(now.price), change: tr.percent(now.changePctSince) });
+}
+
+function renderTickers(tickers: readonly Ticker[], tr: Translator, marketNow: readonly MarketNow[]): string | undefined {
   if (tickers.length === 0) return undefined;
   const lines: string[] = [];
   let used = 0;
@@ -104,7 +111,9 @@ function renderTickers(tickers: readonly Ticker[], tr: Translator): string | und
   const reserve = 20; // room for "…and N more"
   for (const t of shown) {
     const move = t.moves[0] ? ` · ${formatMove(t.moves[0], tr)}` : "";
-    const line = `${TONE_EMOJI[t.sentiment] ?? TONE_EMOJI.neutral} **${escapeMarkdown(t.symbol, 24) || "?"}** ${escapeMarkdown(t.name, 60)}${move}`;
+    const current = t.moves[0] ? marketNow.find((m) => m.symbol === t.symbol) : undefined;
+    const since = current ? `\n↳ ${formatMarketNow(current, tr)}` : "";
+    const line = `${TONE_EMOJI[t.sentiment] ?? TONE_EMOJI.neutral} **${escapeMarkdown(t.symbol, 24) || "?"}** ${escapeMarkdown(t.name, 60)}${move}${since}`;
     if (used + line.length + 1 > BUDGET.tickers - reserve) break;
     lines.push(line);
     used += line.length + 1;
@@ -166,15 +175,16 @@ function validTimestamp(value: string | undefined): string | undefined {
 }
 
 /**
- * A brief as Discord embeds. Pure; every limit is met by construction (budgets above), and all
- * model or article text is escaped so nothing pings, links or formats as headings.
+ * A brief as Discord embeds, with the tickers' prices now when given. Pure; every limit is met by
+ * construction (budgets above), and all model or article text is escaped so nothing pings, links
+ * or formats as headings.
  */
-export function renderBriefEmbeds(result: BriefResult, options: { language?: string } = {}): APIEmbed[] {
+export function renderBriefEmbeds(result: BriefResult, options: { language?: string; marketNow?: readonly MarketNow[] } = {}): APIEmbed[] {
   // Labels and numbers in the reader's language (default: the brief's), one language per message.
   const tr = translator(options.language ?? result.language);
   const tone = overallTone(result.brief.tickers);
   const fields: APIEmbedField[] = [];
-  const tickers = renderTickers(result.brief.tickers, tr);
+  const tickers = renderTickers(result.brief.tickers, tr, options.marketNow ?? []);
   if (tickers) fields.push({ name: tr.t("brief.tickers"), value: tickers });
   const why = escapeMarkdown(result.brief.whyItMatters, BUDGET.whyItMatters);
   if (why) fields.push({ name: tr.t("brief.whyItMatters"), value: why });

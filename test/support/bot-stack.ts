@@ -28,6 +28,8 @@ export interface BotStackOptions {
   deadlineMs?: number;
   logger?: Logger;
   metrics?: Metrics;
+  /** The commands' clock (epoch ms), for replies that depend on the day. */
+  now?: () => number;
 }
 
 export interface BotStack {
@@ -66,7 +68,7 @@ export async function startBotStack(options: BotStackOptions): Promise<BotStack>
       discord: config.discord,
       logger: started.logger,
       commands,
-      services: commandServices(started),
+      services: { ...commandServices(started), ...(options.now ? { now: options.now } : {}) },
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     });

@@ -37,7 +37,8 @@ export function runCli(
   return new Promise<CliRun>((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? ownCwd,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
+      // No prices unless a test gives a chart server: the default source is a public host.
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", MARKET_DATA_URL: "off", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
