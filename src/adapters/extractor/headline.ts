@@ -94,5 +94,6 @@ export function bestHeading(headings: readonly HeadingCandidate[], declared: Rea
 export function stripSiteSuffix(title: string): string {
   const match = /^(.+?)\s+[|»›·•]\s+[^|»›·•]+$/u.exec(title);
   const head = match?.[1]?.trim();
-  return head && head.split(/\s+/).length >= 2 ? head : title;
+  // Two words at least, punctuation not counted ("example.de //" is a site's name).
+  return head && head.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 2 ? head : title;
 }

@@ -2,7 +2,7 @@ import { decodeHTMLStrict } from "entities";
 import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
 import { cleanByline, cleanPersonNames } from "./byline.ts";
 import { dateFromText, dateFromUrl, normalizeDate } from "./dates.ts";
-import type { HeadingCandidate } from "./headline.ts";
+import { type HeadingCandidate, stripSiteSuffix } from "./headline.ts";
 import { dateAfterHeadline, type VisibleDate } from "./visible-date.ts";
 
 /** What the page says about itself, gathered before any cleaning touches the DOM. */
@@ -231,9 +231,10 @@ function visibleDate(el: DomElement): string | undefined {
     for (let child = el.firstChild; child; child = child.nextSibling) if (child.nodeType === 3) own += ` ${child.textContent ?? ""}`;
     return /\d{4}/.test(own) ? dateFromText(own) : undefined;
   }
+  // Only small subtrees: a wrapper with few children may hold the whole page.
+  for (let i = 0; i < el.children.length; i++) if ((el.children[i]?.children.length ?? 0) > 3) return undefined;
   const text = el.textContent ?? "";
-  if (text.length > 400) return undefined;
-  const whole = dateFromText(text);
+  const whole = text.length <= 400 ? dateFromText(text) : undefined;
   if (whole) return whole;
   const opening = /^\s*\d/.test(text) ? text.trimStart().slice(0, LEADING_DATE_CHARS) : undefined;
   return opening ? dateFromText(opening) : undefined;
@@ -403,7 +404,7 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
 
   const urlDate = dateFromUrl(resolveUrl(canonical, baseUrl) ?? resolveUrl(meta.get("og:url"), baseUrl) ?? resolveUrl(baseUrl, undefined));
   const titleDate = documentTitle ? dateFromText(documentTitle) : undefined;
-  const textDate = dateAfterHeadline(textDates, headings, [result.title, result.documentTitle], result.siteName);
+  const textDate = dateAfterHeadline(textDates, headings, [result.title, result.documentTitle && stripSiteSuffix(result.documentTitle)], result.siteName);
   const dateCandidates = [ld.published, firstMeta(meta, DATE_META_KEYS), itempropDate, firstTimeDatetime, urlDate, headingLinkDate, classDate, titleDate, textDate, ld.modified, meta.get("article:modified_time")];
   for (const candidate of dateCandidates) {
     const iso = candidate ? normalizeDate(candidate) : undefined;
