@@ -4,7 +4,7 @@
  *
  *   npx node bench/annotated-dev.ts ["marketbrief extract"] [--show date] [--split dev]
  */
-import { extractionDeAvailable } from "./lib/corpus-de.ts";
+import { annotatedEntries, extractionDeAvailable } from "./lib/corpus-de.ts";
 import { evaluateAll, summarize } from "./lib/annotated-eval.ts";
 import { EXTRACTORS } from "./lib/extractors.ts";
 
@@ -32,11 +32,15 @@ console.log(`median ${times[Math.floor(times.length / 2)]?.toFixed(1)} ms p95 ${
 const show = flag("--show");
 const splitFilter = flag("--split");
 if (show) {
+  const expected = new Map(annotatedEntries().map((e) => [e.id, e]));
   for (const r of results) {
     if (splitFilter && r.split !== splitFilter) continue;
     const miss = show === "text" ? r.counts.fn + r.counts.fp > 0 : r[show as "title" | "date" | "author"] === false;
     if (!miss) continue;
     const e = r.extraction;
-    console.log(`${r.id} ${show === "text" ? `fn=${r.counts.fn} fp=${r.counts.fp} tp=${r.counts.tp} words=${e.text.split(/\s+/).length}` : JSON.stringify(show === "title" ? e.title : show === "date" ? e.publishedAt : e.byline)}`);
+    const want = expected.get(r.id);
+    const got = show === "title" ? e.title : show === "date" ? e.publishedAt : e.byline;
+    const wanted = show === "title" ? want?.title : show === "date" ? want?.date : want?.author;
+    console.log(`${r.id} ${show === "text" ? `fn=${r.counts.fn} fp=${r.counts.fp} tp=${r.counts.tp} words=${e.text.split(/\s+/).length}` : `${JSON.stringify(got)} (want ${JSON.stringify(wanted)})`}`);
   }
 }

@@ -80,7 +80,7 @@ export function normalizeDate(input: string): string | undefined {
 
   // 19. November 2019 / 19 Nov 2019 / November 19, 2019 (with an optional time after it)
   const lower = s.toLowerCase();
-  const dayFirst = /(\d{1,2})\.?\s+([a-zäéû]{3,10})\.?,?\s+(\d{4})/.exec(lower);
+  const dayFirst = /(\d{1,2})(?:\.\s*|\s+)([a-zäéû]{3,10})\.?,?\s+(\d{4})/.exec(lower);
   const monthFirst = /([a-zäéû]{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})/.exec(lower);
   const named = dayFirst && MONTHS[dayFirst[2] ?? ""] ? { day: dayFirst[1], month: dayFirst[2], year: dayFirst[3], end: dayFirst.index + dayFirst[0].length }
     : monthFirst && MONTHS[monthFirst[1] ?? ""] ? { day: monthFirst[2], month: monthFirst[1], year: monthFirst[3], end: monthFirst.index + monthFirst[0].length }

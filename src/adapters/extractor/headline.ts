@@ -10,6 +10,10 @@ export interface HeadingCandidate {
   text: string;
   /** Order among the page's headings. */
   index: number;
+  /** Leaf elements of the page before the heading. */
+  leafAt?: number;
+  /** Position of this part inside a heading made of several (kicker, headline); absent for a whole heading. */
+  part?: number;
 }
 
 const MAX_HEADING_CHARS = 300;
@@ -40,7 +44,7 @@ export function collapseTitle(text: string): string {
   return text
     .replace(/\s+/g, " ")
     .trim()
-    .replace(/^(?:[|•·>[\]]+|[-–—:]\s)\s*/u, "")
+    .replace(/^(?:(?:[|•·>\]/]|\[(?![^\]]*\]))+|[-–—:]\s)\s*/u, "")
     .replace(/\s+[-–—|•·:]+$/u, "")
     .trim();
 }
@@ -60,10 +64,16 @@ export function stripSiteName(title: string, siteName: string | undefined): stri
  * name (a logo in an <h1>) never is.
  */
 export function headlineFromHeadings(headings: readonly HeadingCandidate[], declared: ReadonlyArray<string | undefined>, siteName: string | undefined): string | undefined {
+  const best = bestHeading(headings, declared, siteName);
+  return best ? collapseTitle(best.text) : undefined;
+}
+
+/** The heading that is the headline (see headlineFromHeadings), as found on the page. */
+export function bestHeading(headings: readonly HeadingCandidate[], declared: ReadonlyArray<string | undefined>, siteName: string | undefined): HeadingCandidate | undefined {
   const refs = declared.filter((d): d is string => d !== undefined && d.trim().length > 0).map(wordSet);
   if (refs.length === 0) return undefined;
   const site = siteName?.toLowerCase().trim();
-  let best: { text: string; score: number } | undefined;
+  let best: { heading: HeadingCandidate; score: number } | undefined;
   for (const h of headings) {
     const text = collapseTitle(h.text);
     if (text.length < 2 || text.length > MAX_HEADING_CHARS) continue;
@@ -72,9 +82,9 @@ export function headlineFromHeadings(headings: readonly HeadingCandidate[], decl
     let sim = 0;
     for (const ref of refs) sim = Math.max(sim, similarity(words, ref));
     const score = sim + (TAG_WEIGHT[h.tag] ?? 0) - h.index * 0.002;
-    if (!best || score > best.score + 0.01) best = { text, score };
+    if (!best || score > best.score + 0.01) best = { heading: h, score };
   }
-  return best && best.score >= MIN_MATCH ? best.text : undefined;
+  return best && best.score >= MIN_MATCH ? best.heading : undefined;
 }
 
 /**
@@ -84,5 +94,6 @@ export function headlineFromHeadings(headings: readonly HeadingCandidate[], decl
 export function stripSiteSuffix(title: string): string {
   const match = /^(.+?)\s+[|»›·•]\s+[^|»›·•]+$/u.exec(title);
   const head = match?.[1]?.trim();
-  return head && head.split(/\s+/).length >= 2 ? head : title;
+  // Two words at least, punctuation not counted ("example.de //" is a site's name).
+  return head && head.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 2 ? head : title;
 }

@@ -21,7 +21,7 @@ const EXCERPT_CHARS = 300;
  * cleans it.
  */
 function chooseTitle(metadata: PageMetadata, readabilityTitle: string | undefined): string {
-  const fromHeading = headlineFromHeadings(metadata.headings, [metadata.title, metadata.documentTitle], metadata.siteName);
+  const fromHeading = headlineFromHeadings(metadata.headings, [metadata.title, metadata.documentTitle && stripSiteSuffix(metadata.documentTitle)], metadata.siteName);
   if (fromHeading) return fromHeading;
   const heading = metadata.heading;
   const headingIsLogo = heading !== undefined && (wordCount(heading) < 3 || heading.toLowerCase() === metadata.siteName?.toLowerCase());

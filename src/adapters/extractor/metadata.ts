@@ -2,7 +2,8 @@ import { decodeHTMLStrict } from "entities";
 import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
 import { cleanByline, cleanPersonNames } from "./byline.ts";
 import { dateFromText, dateFromUrl, normalizeDate } from "./dates.ts";
-import type { HeadingCandidate } from "./headline.ts";
+import { type HeadingCandidate, stripSiteSuffix } from "./headline.ts";
+import { dateAfterHeadline, type VisibleDate } from "./visible-date.ts";
 
 /** What the page says about itself, gathered before any cleaning touches the DOM. */
 export interface PageMetadata {
@@ -199,8 +200,13 @@ const DATE_META_KEYS = [
 const AUTHOR_META_KEYS = ["author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl", "citation_author"];
 
 const MAX_HEADINGS = 60;
-/** Leaf elements after the first heading searched for a visible date. */
-const MAX_LEAVES_AFTER_HEADING = 200;
+/** Dates in visible text kept from one walk (the first ones in the document). */
+const MAX_TEXT_DATES = 80;
+
+/** An element's attribute, also under the camelCase name some server renderers write ("dateTime"). */
+function attribute(el: DomElement, name: string, camel: string): string | undefined {
+  return el.getAttribute(name) ?? el.getAttribute(camel) ?? undefined;
+}
 const NO_TEXT_TAGS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TITLE", "OPTION"]);
 /** Class or id of an element that states when the page was published. */
 const DATE_CLASS = /date|datum|time|zeit|publish|posted|entry-meta|post-meta|article-meta|byline|dateline/i;
@@ -211,10 +217,32 @@ function shortText(el: DomElement): string | undefined {
   return text.length <= 200 ? text : undefined;
 }
 
+/** Longer texts that open with a date: a press release's "27.1.2022 - Bei der …". */
+const LEADING_DATE_CHARS = 24;
+
+/**
+ * The date a small element shows: its whole text when short ("am <b>5.</b> Mai 2021"), the
+ * opening of a longer one, or, in an element with many children, its own text between them
+ * ("<a>Yngrid</a> · November 22, 2011 · <a>Email</a>").
+ */
+function visibleDate(el: DomElement): string | undefined {
+  if (el.children.length > 3) {
+    let own = "";
+    for (let child = el.firstChild; child; child = child.nextSibling) if (child.nodeType === 3) own += ` ${child.textContent ?? ""}`;
+    return /\d{4}/.test(own) ? dateFromText(own) : undefined;
+  }
+  // Only small subtrees: a wrapper with few children may hold the whole page.
+  for (let i = 0; i < el.children.length; i++) if ((el.children[i]?.children.length ?? 0) > 3) return undefined;
+  const text = el.textContent ?? "";
+  const whole = text.length <= 400 ? dateFromText(text) : undefined;
+  if (whole) return whole;
+  const opening = /^\s*\d/.test(text) ? text.trimStart().slice(0, LEADING_DATE_CHARS) : undefined;
+  return opening ? dateFromText(opening) : undefined;
+}
+
 /** A heading, and when it is made of several parts (kicker and headline), each part too. */
-function addHeading(headings: HeadingCandidate[], el: DomElement): void {
+function addHeading(headings: HeadingCandidate[], el: DomElement, leafAt: number): void {
   const index = headings.length;
-  headings.push({ tag: el.tagName, text: textOf(el), index });
   // Parts are child elements and text nodes: "<span>Kicker</span> Headline" has both.
   const parts: string[] = [];
   for (let i = 0; i < el.childNodes.length; i++) {
@@ -222,7 +250,9 @@ function addHeading(headings: HeadingCandidate[], el: DomElement): void {
     const text = (child?.textContent ?? "").replace(/\s+/g, " ").trim();
     if (text.length > 1) parts.push(text);
   }
-  if (parts.length >= 2) for (const text of parts) headings.push({ tag: el.tagName, text, index });
+  // The whole with its parts apart ("Kicker" + "Headline" is not "KickerHeadline").
+  headings.push({ tag: el.tagName, text: textOf(el), index, leafAt });
+  if (parts.length >= 2) for (const [i, text] of parts.entries()) headings.push({ tag: el.tagName, text, index, leafAt, part: i });
 }
 
 function textOf(el: DomElement): string {
@@ -269,9 +299,9 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   const headings: HeadingCandidate[] = [];
   /** A date in an element named like a dateline (class "date", "meta", "posted"…). */
   let classDate: string | undefined;
-  /** The first date in a short leaf text after the first heading. */
-  let textDate: string | undefined;
-  let leavesAfterHeading = 0;
+  /** Dates in short visible texts, with how many leaves came before them. */
+  const textDates: VisibleDate[] = [];
+  let leaves = 0;
   /** A date in the permalink of a heading ("<h2><a href="/2020/01/13/post">"). */
   let headingLinkDate: string | undefined;
   let hasPaywallElement = false;
@@ -300,20 +330,20 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       continue;
     }
     if (tag === "TIME" && !firstTimeDatetime) {
-      const dt = el.getAttribute("datetime");
+      const dt = attribute(el, "datetime", "dateTime");
       if (dt) firstTimeDatetime = dt;
     }
     if (tag === "H1" && firstH1 === undefined) firstH1 = textOf(el);
-    if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) addHeading(headings, el);
+    if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) addHeading(headings, el, leaves);
     if (!headingLinkDate && tag === "A" && headings.length > 0 && el.parentElement && /^H[1-3]$/.test(el.parentElement.tagName)) {
       headingLinkDate = dateFromUrl(resolveUrl(el.getAttribute("href") ?? undefined, baseUrl ?? "http://page.invalid/"));
     }
     if (tag === "TITLE" && documentTitle === undefined) documentTitle = textOf(el);
-    const itemprop = el.getAttribute("itemprop");
+    const itemprop = attribute(el, "itemprop", "itemProp");
     if (itemprop) {
       const props = itemprop.toLowerCase().split(/\s+/);
       if (!itempropDate && props.includes("datepublished")) {
-        itempropDate = el.getAttribute("datetime") ?? el.getAttribute("content") ?? textOf(el);
+        itempropDate = attribute(el, "datetime", "dateTime") ?? el.getAttribute("content") ?? textOf(el);
       }
       if (!itempropAuthor && props.includes("author")) {
         const nameEl = el.querySelector('[itemprop~="name"]');
@@ -329,12 +359,12 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       const text = el.getAttribute("datetime") ?? el.getAttribute("content") ?? shortText(el);
       if (text) classDate = dateFromText(text);
     }
-    if (!textDate && headings.length > 0 && leavesAfterHeading < MAX_LEAVES_AFTER_HEADING && !NO_TEXT_TAGS.has(tag)) {
+    if (!NO_TEXT_TAGS.has(tag)) {
       // Leaves, and small elements whose date is split over children ("am <b>5.</b> Mai 2021").
-      if (el.children.length === 0) leavesAfterHeading++;
-      if (el.children.length <= 3) {
-        const text = el.textContent ?? "";
-        if (text.length <= 90) textDate = dateFromText(text);
+      if (el.children.length === 0) leaves++;
+      if (textDates.length < MAX_TEXT_DATES && (textDates.at(-1)?.leafAt ?? -1) < leaves) {
+        const iso = visibleDate(el);
+        if (iso) textDates.push({ leafAt: leaves, iso });
       }
     }
     if (cls.length > 1) {
@@ -374,6 +404,7 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
 
   const urlDate = dateFromUrl(resolveUrl(canonical, baseUrl) ?? resolveUrl(meta.get("og:url"), baseUrl) ?? resolveUrl(baseUrl, undefined));
   const titleDate = documentTitle ? dateFromText(documentTitle) : undefined;
+  const textDate = dateAfterHeadline(textDates, headings, [result.title, result.documentTitle && stripSiteSuffix(result.documentTitle)], result.siteName);
   const dateCandidates = [ld.published, firstMeta(meta, DATE_META_KEYS), itempropDate, firstTimeDatetime, urlDate, headingLinkDate, classDate, titleDate, textDate, ld.modified, meta.get("article:modified_time")];
   for (const candidate of dateCandidates) {
     const iso = candidate ? normalizeDate(candidate) : undefined;
