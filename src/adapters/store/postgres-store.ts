@@ -17,6 +17,7 @@ import { deliveryNonce } from "../../core/delivery-nonce.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import type { Logger } from "../../logger.ts";
 import { postgresMigrations } from "./schema.ts";
+import { describePostgresTarget } from "./store-check.ts";
 import { channelFromRow, feedFromRow, partFromRow, type ChannelRow, type FeedRow, type PartRow } from "./rows.ts";
 
 export interface PostgresStore extends Store {
@@ -81,7 +82,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await pool.end().catch(() => undefined);
     throw new UserFacingError(
       "unreachable",
-      `Cannot connect to PostgreSQL at ${describeTarget(url)} (${reasonOf(err)}). Check DATABASE_URL and that the server is running.`,
+      `Cannot connect to PostgreSQL at ${describePostgresTarget(url)} (${reasonOf(err)}). Check DATABASE_URL and that the server is running.`,
       { cause: err },
     );
   }
@@ -354,17 +355,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       await pool.end();
     },
   };
-}
-
-/** Where the URL points, without credentials, for error messages. */
-function describeTarget(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const host = parsed.hostname === "" ? "the local socket" : parsed.port === "" ? parsed.hostname : `${parsed.hostname}:${parsed.port}`;
-    return `${host}${parsed.pathname}`;
-  } catch {
-    return "DATABASE_URL";
-  }
 }
 
 function reasonOf(err: unknown): string {
