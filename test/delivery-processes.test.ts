@@ -13,8 +13,9 @@ import { openPostgresStore } from "../src/adapters/store/postgres-store.ts";
 import { openSqliteStore } from "../src/adapters/store/sqlite-store.ts";
 import { deliveryNonce } from "../src/core/delivery-nonce.ts";
 import { startDiscordEmulator, type DiscordEmulator, type RecordedMessage } from "./support/discord-emulator/index.ts";
+import { serveDailyWire } from "./support/daily-wire.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
-import { findPostgresBinaries, POSTGRES_MISSING, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
+import { postgresForTests, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
 import { PROJECT_ROOT } from "./support/run-cli.ts";
 
 const GUILD = "800000000000000077";
@@ -26,29 +27,14 @@ const SYMBOLS = ["AAPL", "MSFT", "BABA", "SAP.DE", "9988.HK", "NVDA", "AMZN", "T
 let dir: string;
 let news: TestServer;
 let emu: DiscordEmulator;
-const binaries = findPostgresBinaries();
-if (!binaries) console.warn(POSTGRES_MISSING);
+const binaries = postgresForTests();
 let pgServer: PostgresServer | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "marketbrief-delivery-"));
   chmodSync(dir, 0o755);
   news = await startTestServer();
-  news.route("/rss", (_req, res, ctx) => {
-    const symbol = ctx.url.searchParams.get("s") ?? "";
-    const published = new Date(Date.now() - 3_600_000).toUTCString();
-    res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8" }).end(
-      `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Local Wire</title><link>${news.url}/</link><description>${symbol}</description>
-<item><title>${symbol} news of the day</title><link>${news.url}/article?id=${encodeURIComponent(symbol)}</link><pubDate>${published}</pubDate></item></channel></rss>`,
-    );
-  });
-  news.route("/article", (_req, res, ctx) => {
-    const id = ctx.url.searchParams.get("id") ?? "";
-    const text = `${id} said on Monday that quarterly revenue rose 12 percent from a year earlier, ahead of what analysts had expected. `.repeat(6);
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(
-      `<!doctype html><html lang="en"><head><title>${id} news of the day</title></head><body><article><h1>${id} news of the day</h1><p>${text}</p><p>${text}</p></article></body></html>`,
-    );
-  });
+  serveDailyWire(news, 3_600_000);
   emu = await startDiscordEmulator({ guilds: [{ id: GUILD, name: "Faults", channels: [{ id: CHANNEL, name: "digest" }] }] });
   if (binaries) pgServer = await startPostgres({ binaries, database: "delivery_processes" });
 }, 60_000);

@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,8 +16,9 @@ import type { DigestSchedule, Store } from "../src/core/store.ts";
 import { deployCommands } from "../src/discord/deploy.ts";
 import { guildIdOnShard, startDiscordEmulator, type DiscordEmulator, type InteractionHandle } from "./support/discord-emulator/index.ts";
 import { snowflake } from "./support/discord-emulator/model.ts";
+import { serveDailyWire } from "./support/daily-wire.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
-import { postgresForTests, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
+import { freePort, postgresForTests, startPostgres, type PostgresServer } from "./support/postgres-server.ts";
 import { PROJECT_ROOT } from "./support/run-cli.ts";
 
 const pgBinaries = postgresForTests();
@@ -32,17 +32,6 @@ interface BotProcess {
   httpPort: number;
   logs(): Array<Record<string, unknown>>;
   exited: Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 function utcSchedule(at: Date): DigestSchedule {
@@ -103,21 +92,7 @@ describe.skipIf(!pgBinaries)("two processes, two shards, one PostgreSQL", () => 
     dir = mkdtempSync(join(tmpdir(), "mb-scale-"));
     pg = await startPostgres();
     news = await startTestServer();
-    news.route("/rss", (_req, res, ctx) => {
-      const symbol = ctx.url.searchParams.get("s") ?? "";
-      const published = new Date(Date.now() - HOUR).toUTCString();
-      res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8" }).end(
-        `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Local Wire</title><link>${news.url}/</link><description>${symbol}</description>
-<item><title>${symbol} news of the day</title><link>${news.url}/article?id=${encodeURIComponent(symbol)}</link><pubDate>${published}</pubDate></item></channel></rss>`,
-      );
-    });
-    news.route("/article", (_req, res, ctx) => {
-      const id = ctx.url.searchParams.get("id") ?? "";
-      const text = `${id} said on Monday that quarterly revenue rose 12 percent from a year earlier, ahead of what analysts had expected. `.repeat(6);
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(
-        `<!doctype html><html lang="en"><head><title>${id} news of the day</title></head><body><article><h1>${id} news of the day</h1><p>${text}</p><p>${text}</p></article></body></html>`,
-      );
-    });
+    serveDailyWire(news, HOUR);
     emu = await startDiscordEmulator({
       shards: 2,
       guilds: guildIds.map((id, i) => ({ id, name: `Guild ${i}`, channels: [{ id: channelIds[i] ?? "", name: "markets" }] })),
