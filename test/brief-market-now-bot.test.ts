@@ -12,22 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBotStack, type BotStack } from "./support/bot-stack.ts";
 import { startChartServer, type ChartListing, type ChartServer } from "./support/chart-server.ts";
 import { startTestServer, type TestServer } from "./support/http-server.ts";
+import { articleHtml } from "./fixtures/alibaba-dated-article.ts";
 
 // Monday 9 March 2026, 12:00 in Hong Kong (04:00 UTC).
 const NOW = Date.UTC(2026, 2, 9, 4, 0);
 const SESSION = { start: Date.UTC(2026, 2, 9, 1, 30) / 1000, end: Date.UTC(2026, 2, 9, 8, 0) / 1000 };
 const HK: ChartListing = { price: 131.2, previousClose: 130.1, session: SESSION, currency: "HKD", exchange: "HKSE", timeZone: "Asia/Hong_Kong" };
-
-function articleHtml(publishedAt: string): string {
-  return `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Alibaba-Aktie springt an</title>
-<meta property="article:published_time" content="${publishedAt}"></head><body><article>
-<h1>Alibaba-Aktie springt nach Cloud-Zahlen an</h1>
-<p>Die Aktie von Alibaba stieg in Hongkong um 3,48 Prozent auf 130,70 HKD, nachdem der Konzern starke Zahlen aus dem Cloud-Geschäft vorgelegt hatte. Der Umsatz der Cloud-Sparte wuchs im Quartal um 26 Prozent.</p>
-<p>Analysten hoben nach den Zahlen ihre Kursziele an und verwiesen auf die hohe Nachfrage nach Rechenleistung für künstliche Intelligenz in China.</p>
-<p>Der Konzern kündigte zudem an, in den kommenden drei Jahren weitere Milliarden in seine Rechenzentren zu investieren, um die Nachfrage zu bedienen.</p>
-<p>Belastend wirkte dagegen der Wettbewerb im Onlinehandel, wo die Margen weiter unter Druck stehen. Das Unternehmen rechnet mit anhaltend hohen Ausgaben für Rabatte.</p>
-</article></body></html>`;
-}
 
 const html = (body: string) => ({ headers: { "content-type": "text/html; charset=utf-8" }, body });
 const tickersField = (embed: APIEmbed | undefined) => embed?.fields?.find((f) => f.name === "Tickers" || f.name === "Werte")?.value ?? "";

@@ -17,6 +17,7 @@ import { startChartServer, type ChartListing, type ChartServer } from "./support
 import { startTestServer, type TestServer } from "./support/http-server.ts";
 import { runCli } from "./support/run-cli.ts";
 import { EMBED_LIMITS, embedLength, renderBriefEmbeds } from "../src/discord/render-brief.ts";
+import { articleHtml } from "./fixtures/alibaba-dated-article.ts";
 
 // Monday 9 March 2026, 12:00 in Hong Kong (04:00 UTC): the injected "now".
 const NOW = Date.UTC(2026, 2, 9, 4, 0);
@@ -43,17 +44,6 @@ function briefOf(publishedAt: string | undefined, tickers: BriefResult["brief"][
 }
 
 const ALIBABA_HK = [{ symbol: "9988.HK", name: "Alibaba Group Holding Limited", sentiment: "bullish" as const, moves: [{ price: 130.7, currency: "HKD", changePct: 3.48 }] }];
-
-function articleHtml(publishedAt: string): string {
-  return `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Alibaba-Aktie springt an</title>
-<meta property="article:published_time" content="${publishedAt}"></head><body><article>
-<h1>Alibaba-Aktie springt nach Cloud-Zahlen an</h1>
-<p>Die Aktie von Alibaba stieg in Hongkong um 3,48 Prozent auf 130,70 HKD, nachdem der Konzern starke Zahlen aus dem Cloud-Geschäft vorgelegt hatte. Der Umsatz der Cloud-Sparte wuchs im Quartal um 26 Prozent.</p>
-<p>Analysten hoben nach den Zahlen ihre Kursziele an und verwiesen auf die hohe Nachfrage nach Rechenleistung für künstliche Intelligenz in China.</p>
-<p>Der Konzern kündigte zudem an, in den kommenden drei Jahren weitere Milliarden in seine Rechenzentren zu investieren, um die Nachfrage zu bedienen.</p>
-<p>Belastend wirkte dagegen der Wettbewerb im Onlinehandel, wo die Margen weiter unter Druck stehen. Das Unternehmen rechnet mit anhaltend hohen Ausgaben für Rabatte.</p>
-</article></body></html>`;
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "mb-market-now-"));
