@@ -1,6 +1,7 @@
 import { Readability } from "@mozilla/readability";
 import { removeBoilerplate } from "./boilerplate.ts";
 import type { DomDocument, DomElement } from "./dom.ts";
+import { leadBeforeBody } from "./lead.ts";
 import { cleanBlocks } from "./postclean.ts";
 import { joinBlocks, type TextBlock, textBlocks } from "./text-blocks.ts";
 
@@ -39,6 +40,8 @@ export function extractContent(doc: DomDocument, options: ContentOptions = {}): 
   if (doc.body && options.removeChrome !== false) {
     pageProse = removeBoilerplate(doc.body);
   }
+  // Page order of the blocks before content scoring moves them, to find the lead beside the body.
+  const pageBlocks = doc.body ? textBlocks(doc.body) : [];
   const reader = new Readability<DomElement>(doc as unknown as ConstructorParameters<typeof Readability>[0], {
     // The content element itself: no serializing to HTML and parsing it again.
     serializer: (node) => node as unknown as DomElement,
@@ -57,7 +60,7 @@ export function extractContent(doc: DomDocument, options: ContentOptions = {}): 
   }
   const droppedBylines: string[] = [];
   const droppedDatelines: string[] = [];
-  const blocks =
+  const body =
     options.cleanLines === false
       ? raw
       : cleanBlocks(raw, {
@@ -67,6 +70,8 @@ export function extractContent(doc: DomDocument, options: ContentOptions = {}): 
             if (rule === "dateline") droppedDatelines.push(block.text);
           },
         });
+  const lead = leadBeforeBody(pageBlocks, body, options.title);
+  const blocks = lead.length === 0 ? body : [...(options.cleanLines === false ? lead : cleanBlocks(lead, { disabled: new Set(["tail"]) })), ...body];
   const result: ExtractedContent = {
     text: joinBlocks(blocks),
     blocks,

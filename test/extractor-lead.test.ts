@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { createArticleExtractor } from "../src/adapters/extractor/index.ts";
+
+const body = Array.from(
+  { length: 6 },
+  (_, i) =>
+    `<p>Absatz ${i + 1}: Die Stadtwerke haben am Montag ihre Bilanz vorgelegt und dabei deutlich höhere Kosten für Energie und Personal gemeldet, die sie an die Kunden weitergeben wollen.</p>`,
+).join("");
+
+function page(header: string): string {
+  return `<!doctype html><html lang="de"><head><title>Stadtwerke erhöhen Preise | Lokalblatt</title></head><body>
+  <div class="page"><div class="head"><h1>Stadtwerke erhöhen Preise</h1>${header}</div>
+  <div class="body-text">${body}</div>
+  <div class="more"><p><a href="/a">Ein anderer Artikel über das Wetter</a></p></div></div></body></html>`;
+}
+
+describe("the lead between headline and body", () => {
+  const extractor = createArticleExtractor();
+
+  it("keeps a standfirst that sits outside the article body, before the body", () => {
+    const lead = "Ab Januar zahlen Haushalte in der Stadt rund acht Prozent mehr für Strom und Gas, teilten die Stadtwerke mit.";
+    const text = extractor.extractHtml(page(`<p class="intro">${lead}</p>`)).text;
+    expect(text.startsWith(lead)).toBe(true);
+    expect(text).toContain("Absatz 6:");
+  });
+
+  it("leaves out short lines and link lines found there (a dateline, a link to another story)", () => {
+    const text = extractor.extractHtml(page(`<p>12.01.2024</p><p><a href="/x">Lesen Sie auch unseren großen Überblick über alle Tarife der Region im Jahr</a></p>`)).text;
+    expect(text).not.toContain("12.01.2024");
+    expect(text).not.toContain("Überblick");
+    expect(text.startsWith("Absatz 1:")).toBe(true);
+  });
+});
