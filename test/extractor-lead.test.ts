@@ -31,3 +31,12 @@ describe("the lead between headline and body", () => {
     expect(text.startsWith("Absatz 1:")).toBe(true);
   });
 });
+
+describe("markup before the document", () => {
+  it("reads a page that a stray <style> precedes the doctype of", () => {
+    const html = `<style>.grid { display: grid; }</style>\n${"<!doctype html><html><head><title>Preise</title></head><body><article><h1>Stadtwerke erhöhen Preise</h1>"}${body}</article></body></html>`;
+    const article = createArticleExtractor().extractHtml(html);
+    expect(article.text).toContain("Absatz 1:");
+    expect(article.title).toBe("Stadtwerke erhöhen Preise");
+  });
+});
