@@ -159,7 +159,7 @@ function keepEmbeddedPost(post: DomElement): void {
  * length only), summed into every ancestor. A wrapper that holds much of the page's prose is the
  * article, whatever its class says.
  */
-function measureProse(root: DomElement): { prose: Map<DomElement, number>; total: number } {
+export function measureProse(root: DomElement): { prose: Map<DomElement, number>; total: number } {
   const own = new Map<DomElement, number>();
   const walk = (node: DomNode, block: DomElement, inLink: boolean): void => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
