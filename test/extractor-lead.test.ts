@@ -44,9 +44,10 @@ describe("markup before the document", () => {
 const para = (topic: string, i: number): string =>
   `<p>${topic} ${i}: Der Gemeinderat hat am Dienstagabend lange über den Umbau des Marktplatzes beraten und am Ende mit knapper Mehrheit einen Kompromiss beschlossen, der Händler und Anwohner entlasten soll.</p>`;
 
+const column = (topic: string, n: number): string =>
+  `<div class="col"><div class="col-inner"><div class="text-block">${Array.from({ length: n }, (_, i) => para(topic, i + 1)).join("")}</div></div></div>`;
+
 describe("an article spread over several boxes", () => {
-  const column = (topic: string, n: number): string =>
-    `<div class="col"><div class="col-inner"><div class="text-block">${Array.from({ length: n }, (_, i) => para(topic, i + 1)).join("")}</div></div></div>`;
   const html = `<!doctype html><html lang="de"><head><title>Marktplatz</title></head><body>
     <div class="site"><h1>Der Marktplatz wird umgebaut</h1>
     <div class="section">${column("Teil A", 4)}${column("Teil B", 3)}<div class="col"><img src="a.jpg" alt=""></div>${column("Teil C", 3)}</div>
