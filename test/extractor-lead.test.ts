@@ -61,3 +61,18 @@ describe("an article spread over several boxes", () => {
     expect(text).not.toContain("Impressum");
   });
 });
+
+const box = (topic: string, n: number): string =>
+  `<div class="elementor-widget elementor-widget-text-editor"><div class="elementor-widget-container">${Array.from({ length: n }, (_, i) => para(topic, i + 1)).join("")}</div></div>`;
+
+describe("page-builder boxes named 'widget'", () => {
+  const html = `<!doctype html><html lang="de"><head><title>Marktplatz</title></head><body><div class="page">
+    <h1>Der Marktplatz wird umgebaut</h1>${box("Teil A", 4)}<h2>Was sich ändert</h2>${box("Teil B", 2)}<h2>Wie es weitergeht</h2>${box("Teil C", 2)}${box("Teil D", 2)}
+    </div><div class="sidebar"><ul><li><a href="/1">Mehr aus der Stadt und dem Umland</a></li></ul></div></body></html>`;
+
+  it("keeps the text boxes of the article even though each holds a small share of it", () => {
+    const text = createArticleExtractor().extractHtml(html).text;
+    for (const part of ["Teil A 1:", "Teil B 2:", "Teil C 1:", "Teil D 2:"]) expect(text).toContain(part);
+    expect(text).not.toContain("Umland");
+  });
+});

@@ -16,7 +16,8 @@ const CHROME_ROLES = new Set([
 
 /**
  * Class/id word parts that mark page chrome on news sites (English and German). Matched as whole
- * parts after splitting on separators and camelCase, so "head" never matches "ad".
+ * parts after splitting on separators and camelCase, so "head" never matches "ad". Not "widget":
+ * page builders put every text box of an article in one ("elementor-widget-container").
  */
 const CHROME_PARTS = new Set([
   "ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "anzeige", "anzeigen",
@@ -27,7 +28,7 @@ const CHROME_PARTS = new Set([
   "related", "recommended", "recommendation", "recommendations", "empfehlung", "empfehlungen",
   "outbrain", "taboola", "plista", "trending", "popular", "mostread", "mostpopular",
   "comment", "comments", "kommentare", "leserkommentare", "disqus", "replies",
-  "breadcrumb", "breadcrumbs", "pagination", "pager", "sidebar", "rail", "widget", "widgets",
+  "breadcrumb", "breadcrumbs", "pagination", "pager", "sidebar", "rail",
   "popup", "modal", "overlay", "toolbar", "tooltip", "popover", "rollover", "hovercard", "flyout", "dropdown", "skip", "nav", "navbar", "navigation", "menu",
   "masthead", "footer", "byline", "dateline", "timestamp", "date", "dates", "datum", "meta",
   "author", "authors", "autor", "bio", "cta", "caption", "captions", "credit", "credits",
