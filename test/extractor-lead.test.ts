@@ -76,3 +76,16 @@ describe("page-builder boxes named 'widget'", () => {
     expect(text).not.toContain("Umland");
   });
 });
+
+describe("an article inside an <aside>", () => {
+  const html = `<!doctype html><html lang="de"><head><title>Marktplatz</title></head><body>
+    <h1>Der Marktplatz wird umgebaut</h1><aside class="direct-content">${Array.from({ length: 5 }, (_, i) => para("Teil A", i + 1)).join("")}</aside>
+    <aside class="rechts"><p>Wetter heute: sonnig bei zwanzig Grad, am Abend ziehen vereinzelt Wolken auf.</p></aside></body></html>`;
+
+  it("reads the article an <aside> wraps, and still drops the small <aside> beside it", () => {
+    const text = createArticleExtractor().extractHtml(html).text;
+    expect(text).toContain("Teil A 1:");
+    expect(text).toContain("Teil A 5:");
+    expect(text).not.toContain("Wetter heute");
+  });
+});

@@ -23,8 +23,10 @@ export interface DomElement extends DomNode {
   readonly parentElement: DomElement | null;
   readonly children: ArrayLike<DomElement>;
   readonly childNodes: ArrayLike<DomNode>;
+  readonly ownerDocument: DomDocument;
   id: string;
   className: string;
+  appendChild(node: DomNode): DomNode;
   innerHTML: string;
   getAttribute(name: string): string | null;
   hasAttribute(name: string): boolean;
