@@ -16,7 +16,8 @@ const CHROME_ROLES = new Set([
 
 /**
  * Class/id word parts that mark page chrome on news sites (English and German). Matched as whole
- * parts after splitting on separators and camelCase, so "head" never matches "ad".
+ * parts after splitting on separators and camelCase, so "head" never matches "ad". Not "widget":
+ * page builders put every text box of an article in one ("elementor-widget-container").
  */
 const CHROME_PARTS = new Set([
   "ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "anzeige", "anzeigen",
@@ -27,7 +28,7 @@ const CHROME_PARTS = new Set([
   "related", "recommended", "recommendation", "recommendations", "empfehlung", "empfehlungen",
   "outbrain", "taboola", "plista", "trending", "popular", "mostread", "mostpopular",
   "comment", "comments", "kommentare", "leserkommentare", "disqus", "replies",
-  "breadcrumb", "breadcrumbs", "pagination", "pager", "sidebar", "rail", "widget", "widgets",
+  "breadcrumb", "breadcrumbs", "pagination", "pager", "sidebar", "rail",
   "popup", "modal", "overlay", "toolbar", "tooltip", "popover", "rollover", "hovercard", "flyout", "dropdown", "skip", "nav", "navbar", "navigation", "menu",
   "masthead", "footer", "byline", "dateline", "timestamp", "date", "dates", "datum", "meta",
   "author", "authors", "autor", "bio", "cta", "caption", "captions", "credit", "credits",
@@ -113,7 +114,7 @@ function removeStructuralChrome(root: DomElement, options: BoilerplateOptions): 
     let reason: string | undefined;
     if (NON_TEXT_TAGS.has(el.tagName)) reason = "script";
     else if (!PROTECTED_TAGS.has(el.tagName)) {
-      if (CHROME_TAGS.has(el.tagName)) reason = el.tagName;
+      if (CHROME_TAGS.has(el.tagName) && el.tagName !== "ASIDE") reason = el.tagName;
       else if (el.hasAttribute("hidden")) reason = "hidden";
       else {
         const role = el.getAttribute("role")?.toLowerCase();
@@ -159,7 +160,7 @@ function keepEmbeddedPost(post: DomElement): void {
  * length only), summed into every ancestor. A wrapper that holds much of the page's prose is the
  * article, whatever its class says.
  */
-function measureProse(root: DomElement): { prose: Map<DomElement, number>; total: number } {
+export function measureProse(root: DomElement): { prose: Map<DomElement, number>; total: number } {
   const own = new Map<DomElement, number>();
   const walk = (node: DomNode, block: DomElement, inLink: boolean): void => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
@@ -220,6 +221,7 @@ function removeChromeByClass(root: DomElement, options: BoilerplateOptions): num
   const limit = total * MAX_PROSE_SHARE;
   const teasers = teaserArticles(root, prose, total);
   const doomed: DomElement[] = [];
+  const asideArticles: DomElement[] = [];
   for (let el: DomElement | null = root.firstElementChild; el; ) {
     if (teasers.has(el)) {
       doomed.push(el);
@@ -228,18 +230,34 @@ function removeChromeByClass(root: DomElement, options: BoilerplateOptions): num
       continue;
     }
     let remove = false;
-    const match = PROTECTED_TAGS.has(el.tagName) ? undefined : chromeClassMatch(el);
+    const match = PROTECTED_TAGS.has(el.tagName) ? undefined : el.tagName === "ASIDE" ? "aside" : chromeClassMatch(el);
     if (match !== undefined) {
       remove = (prose.get(el) ?? 0) <= (NEVER_ARTICLE.test(match) ? total * MAX_PROSE_SHARE_NEVER_ARTICLE : limit);
     }
     if (remove && match !== undefined) {
       doomed.push(el);
       options.onRemove?.(el, `.${match}`);
-    }
+    } else if (el.tagName === "ASIDE") asideArticles.push(el);
     el = nextElement(el, root, remove);
   }
   removeAll(doomed);
+  for (const aside of asideArticles) renameToDiv(aside);
   return total;
+}
+
+/**
+ * An <aside> that holds the article's prose is the page's misused wrapper of it: as a <div> it
+ * survives content scoring, which drops every <aside>.
+ */
+function renameToDiv(el: DomElement): void {
+  const doc = el.ownerDocument;
+  const div = doc.createElement("div");
+  for (const name of ["class", "id"]) {
+    const value = el.getAttribute(name);
+    if (value !== null) div.setAttribute(name, value);
+  }
+  while (el.firstChild) div.appendChild(el.firstChild);
+  el.replaceWith(div);
 }
 
 /**

@@ -1,6 +1,8 @@
 import { Readability } from "@mozilla/readability";
 import { removeBoilerplate } from "./boilerplate.ts";
 import type { DomDocument, DomElement } from "./dom.ts";
+import { leadBeforeBody } from "./lead.ts";
+import { proseRegion } from "./prose-region.ts";
 import { cleanBlocks } from "./postclean.ts";
 import { joinBlocks, type TextBlock, textBlocks } from "./text-blocks.ts";
 
@@ -39,6 +41,8 @@ export function extractContent(doc: DomDocument, options: ContentOptions = {}): 
   if (doc.body && options.removeChrome !== false) {
     pageProse = removeBoilerplate(doc.body);
   }
+  // Page order of the blocks before content scoring moves them, to find the lead beside the body.
+  const pageBlocks = doc.body ? textBlocks(doc.body) : [];
   const reader = new Readability<DomElement>(doc as unknown as ConstructorParameters<typeof Readability>[0], {
     // The content element itself: no serializing to HTML and parsing it again.
     serializer: (node) => node as unknown as DomElement,
@@ -57,7 +61,7 @@ export function extractContent(doc: DomDocument, options: ContentOptions = {}): 
   }
   const droppedBylines: string[] = [];
   const droppedDatelines: string[] = [];
-  const blocks =
+  const body =
     options.cleanLines === false
       ? raw
       : cleanBlocks(raw, {
@@ -67,6 +71,8 @@ export function extractContent(doc: DomDocument, options: ContentOptions = {}): 
             if (rule === "dateline") droppedDatelines.push(block.text);
           },
         });
+  const lead = leadBeforeBody(pageBlocks, body, options.title);
+  const blocks = lead.length === 0 ? body : [...(options.cleanLines === false ? lead : cleanBlocks(lead, { disabled: new Set(["tail"]) })), ...body];
   const result: ExtractedContent = {
     text: joinBlocks(blocks),
     blocks,
@@ -85,15 +91,43 @@ export function extractContent(doc: DomDocument, options: ContentOptions = {}): 
  * cookie notice, a signup form) chosen because chrome removal took a wrapper of the article.
  */
 const SUSPICIOUSLY_SMALL = 0.4;
+/**
+ * Between 40 % and this share of the page's prose, the reading may be one box of an article
+ * spread over several (page builders' columns): the page's prose region is read too.
+ */
+const PARTIAL = 0.6;
+/** The prose region replaces the first reading when it is this much longer and holds most of it. */
+const GAIN = 1.6;
+const MAX_REGION_LINK_SHARE = 0.25;
+
+/** The region widens the first reading rather than replacing it: it holds most of its blocks. */
+function coversMost(text: string, blocks: readonly TextBlock[]): boolean {
+  if (blocks.length === 0) return false;
+  const held = blocks.filter((b) => text.includes(b.text)).length;
+  return held >= 0.8 * blocks.length;
+}
+
+function widerReading(first: ExtractedContent, doc: DomDocument, options: ContentOptions): ExtractedContent | undefined {
+  const blocks = cleanBlocks(proseRegion(doc), options.title ? { title: options.title } : {});
+  const text = joinBlocks(blocks);
+  let linkChars = 0;
+  for (const b of blocks) linkChars += b.linkChars;
+  if (text.length < GAIN * first.text.length || linkChars >= MAX_REGION_LINK_SHARE * text.length || !coversMost(text, first.blocks)) return undefined;
+  return { ...first, text, blocks, linkShare: linkChars / text.length };
+}
 
 /**
- * The content of a page, checked against a second reading without chrome removal when it holds
- * little of the page's prose: the larger reading wins when the first is under 40 % of it.
+ * The content of a page, checked against the page's prose: under 40 % of it, a second reading
+ * without chrome removal wins when it is much larger; under 60 %, the prose region of the page
+ * (see proseRegion) wins when it widens the first reading.
  * `reparse` gives a fresh copy of the page (the first reading mutates its document).
  */
 export function extractContentChecked(doc: DomDocument, reparse: () => DomDocument, options: ContentOptions = {}): ExtractedContent | undefined {
   const first = extractContent(doc, options);
   const length = first?.text.length ?? 0;
+  if (first && length < PARTIAL * first.pageProse && length >= SUSPICIOUSLY_SMALL * first.pageProse) {
+    return (options.cleanLines === false ? undefined : widerReading(first, reparse(), options)) ?? first;
+  }
   if (first && length >= SUSPICIOUSLY_SMALL * first.pageProse) return first;
   const second = extractContent(reparse(), { ...options, removeChrome: false });
   if (!second) return first;

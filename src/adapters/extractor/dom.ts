@@ -23,8 +23,10 @@ export interface DomElement extends DomNode {
   readonly parentElement: DomElement | null;
   readonly children: ArrayLike<DomElement>;
   readonly childNodes: ArrayLike<DomNode>;
+  readonly ownerDocument: DomDocument;
   id: string;
   className: string;
+  appendChild(node: DomNode): DomNode;
   innerHTML: string;
   getAttribute(name: string): string | null;
   hasAttribute(name: string): boolean;
@@ -48,8 +50,18 @@ export interface DomDocument {
 export const ELEMENT_NODE = 1;
 export const TEXT_NODE = 3;
 
+const DOCUMENT_START = /<!doctype\s+html|<html[\s>]/i;
+
+/**
+ * Parses a page. Markup before the doctype or <html> (a stray <style> some servers prepend)
+ * makes linkedom take that element for the whole document, so the page is read from its start.
+ */
 export function parseHtml(html: string): DomDocument {
-  return new DOMParser().parseFromString(html, "text/html") as unknown as DomDocument;
+  const doc = new DOMParser().parseFromString(html, "text/html") as unknown as DomDocument;
+  if (doc.documentElement?.tagName === "HTML") return doc;
+  const start = html.search(DOCUMENT_START);
+  if (start <= 0) return doc;
+  return new DOMParser().parseFromString(html.slice(start), "text/html") as unknown as DomDocument;
 }
 
 export function isElement(node: DomNode): node is DomElement {
