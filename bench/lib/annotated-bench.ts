@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { type AnnotatedResult, evaluateAll, summarize } from "./annotated-eval.ts";
+import { type AnnotatedResult, type AnnotatedSummary, evaluateAll, summarize } from "./annotated-eval.ts";
 import { EXTRACTION_DE_DIR, extractionDeAvailable } from "./corpus-de.ts";
 import { EXTRACTORS } from "./extractors.ts";
 import { percentile } from "./table.ts";
@@ -8,19 +8,9 @@ import { percentile } from "./table.ts";
 /** Extractors compared on the annotated German-heavy set. */
 export const ANNOTATED_EXTRACTORS = ["readability+linkedom", "marketbrief extract", "marketbrief"];
 
-export interface AnnotatedRow {
+export interface AnnotatedRow extends AnnotatedSummary {
   extractor: string;
-  pages: number;
-  f1: number;
-  precision: number;
-  recall: number;
-  f1De: number;
-  pagesDe: number;
   f1Holdout: number;
-  titleAccuracy: number;
-  dateAccuracy: number;
-  authorAccuracy: number;
-  withoutText: number;
   medianMs: number;
   p95Ms: number;
 }
