@@ -3,14 +3,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseFeedItems } from "../src/adapters/news/feed-parser.ts";
 import { canonicalizeUrl, urlIdentityKey } from "../src/core/canonical-url.ts";
-import {
-  clusterStories,
-  newerThan,
-  stripOutletSuffix,
-  titleSimilarity,
-  titleTokens,
-  type TickerFeedItem,
-} from "../src/core/cluster.ts";
+import { clusterStories, newerThan, type TickerFeedItem } from "../src/core/cluster.ts";
+import { stripOutletSuffix, titleSimilarity, titleTokens } from "../src/core/headline-words.ts";
 
 const SHARED = fileURLToPath(new URL("../../shared/fixtures/", import.meta.url));
 const hasShared = existsSync(SHARED);
