@@ -17,7 +17,7 @@ import { deliveryNonce } from "../../core/delivery-nonce.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import type { Logger } from "../../logger.ts";
 import { postgresMigrations } from "./schema.ts";
-import { describePostgresTarget } from "./store-check.ts";
+import { describePostgresTarget, reasonOf } from "./store-check.ts";
 import { channelFromRow, feedFromRow, partFromRow, type ChannelRow, type FeedRow, type PartRow } from "./rows.ts";
 
 export interface PostgresStore extends Store {
@@ -355,13 +355,4 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       await pool.end();
     },
   };
-}
-
-function reasonOf(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    // Node reports a refused dual-stack connect as an AggregateError with an empty message.
-    return err.message || (typeof code === "string" ? code : err.name);
-  }
-  return String(err);
 }

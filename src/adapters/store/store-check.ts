@@ -31,7 +31,8 @@ export function storeFailure(database: DatabaseLocation, err: unknown): UserFaci
   return new UserFacingError("unreachable", advice.charAt(0).toUpperCase() + advice.slice(1), { cause: err });
 }
 
-function reasonOf(err: unknown): string {
+/** The error in one line (Node reports a refused dual-stack connect as an AggregateError with an empty message). */
+export function reasonOf(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const code = (err as { code?: unknown }).code;
   const text = err.message || (typeof code === "string" ? code : err.name);
