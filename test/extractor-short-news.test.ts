@@ -55,6 +55,19 @@ describe("assessments", () => {
     expect(assessment("homepage.html", "https://marktplatz.example/")).toBe("not_article");
   });
 
+  it("reports the visible text of a page made only of headline links, as not an article", () => {
+    const html = `<html lang="de"><head><title>Börsenportal</title></head><body>
+      <nav><a href="/m">Märkte</a> <a href="/a">Aktien</a></nav>
+      <ul><li><a href="/n1">DAX schließt im Plus</a></li><li><a href="/n2">Siemens mit Rekordauftrag</a></li><li><a href="/n3">Ölpreis fällt</a></li></ul>
+    </body></html>`;
+    const links = extractor.extractHtml(html, "https://portal.example/");
+    expect(links.assessment).toBe("not_article");
+    expect(links.text).toContain("Siemens mit Rekordauftrag");
+    expect(links.title).toBe("Börsenportal");
+    expect(() => assertSummarizable(links)).toThrow(/no article text/);
+    expect(() => extractor.extractHtml("<html><body><script>var a = 1;</script></body></html>")).toThrow(/no article text/);
+  });
+
   it("the summarizer refuses what is not an article, with a message saying why", () => {
     const gallery = extractor.extractHtml(page("gallery.html"));
     let message = "";

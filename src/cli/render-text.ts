@@ -41,7 +41,7 @@ export function renderBriefText(result: BriefResult, marketNow: readonly MarketN
   lines.push(`Engine: ${engine}${result.cached ? ", cached" : ""}. Not investment advice.`);
   if (result.verification) {
     const v = result.verification;
-    lines.push(`Checked against the source: ${v.figures} figures, ${v.tickers} tickers, ${v.quotes} quotes; ${v.removed.length} unsupported item(s) removed.`);
+    lines.push(`Checked against the source: ${count(v.figures, "figure")}, ${count(v.tickers, "ticker")}, ${count(v.quotes, "quote")}; ${count(v.removed.length, "unsupported item")} removed.`);
     for (const r of v.removed) lines.push(`  removed ${r.field}: ${r.value} (${r.reason})`);
   }
   for (const w of result.warnings) lines.push(`Warning: ${w}`);
@@ -58,4 +58,8 @@ export function renderArticleText(article: Article): string {
     article.url && `URL: ${article.url}`,
   ].filter(Boolean);
   return [article.title, ...meta, "", article.text].join("\n");
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -12,6 +12,7 @@ import { collapseTitle, headlineFromHeadings, stripSiteName, stripSiteSuffix } f
 import { resolveLanguage } from "./language.ts";
 import { type PageMetadata, readMetadata } from "./metadata.ts";
 import { wordCount } from "./postclean.ts";
+import { joinBlocks, textBlocks } from "./text-blocks.ts";
 
 const EXCERPT_CHARS = 300;
 
@@ -60,7 +61,7 @@ function extractHtml(html: string, baseUrl?: string): Article {
   if (!doc.documentElement || !doc.body) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
   const metadata = readMetadata(doc, baseUrl);
   const content = extractContentChecked(doc, () => parseHtml(html), metadata.title ? { title: metadata.title } : {});
-  if (!content || content.text.trim().length === 0) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
+  if (!content || content.text.trim().length === 0) return pageWithoutArticle(html, metadata, baseUrl);
   const assessment = assessArticle({
     words: wordCount(content.text),
     text: content.text,
@@ -87,6 +88,28 @@ function extractHtml(html: string, baseUrl?: string): Article {
   const excerpt = metadata.excerpt ?? firstParagraph;
   if (excerpt) article.excerpt = truncate(excerpt, EXCERPT_CHARS);
   if (!article.title) article.title = truncate(firstParagraph ?? "", 100);
+  return article;
+}
+
+/**
+ * A page whose text the content stage rejects wholesale (a homepage of headlines, a link list):
+ * its visible text is still reported, assessed `not_article`, so `extract` reports and the
+ * summarizer refuses.
+ */
+function pageWithoutArticle(html: string, metadata: PageMetadata, baseUrl: string | undefined): Article {
+  const body = parseHtml(html).body;
+  const text = body ? joinBlocks(textBlocks(body)) : "";
+  if (text.trim().length === 0) throw new UserFacingError("not_article", NOT_ARTICLE_MESSAGE, { key: "error.notArticle" });
+  const article: Article = {
+    title: chooseTitle(metadata, metadata.documentTitle),
+    text,
+    language: resolveLanguage(text, metadata.declaredLanguage),
+    assessment: "not_article",
+  };
+  const siteName = metadata.siteName ?? siteNameFromUrl(metadata.url ?? baseUrl);
+  if (siteName) article.siteName = siteName;
+  if (metadata.publishedAt) article.publishedAt = metadata.publishedAt;
+  if (metadata.url) article.url = metadata.url;
   return article;
 }
 
