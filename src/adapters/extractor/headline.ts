@@ -12,9 +12,14 @@ export interface HeadingCandidate {
   index: number;
   /** Leaf elements of the page before the heading. */
   leafAt?: number;
-  /** Position of this part inside a heading made of several (kicker, headline); absent for a whole heading. */
-  part?: number;
+  /**
+   * Which part of a heading made of several pieces this is: the opening piece (a kicker) and the
+   * rest, or all but the last piece and the last (a subline); absent for a whole heading.
+   */
+  part?: "lead" | "rest" | "init" | "last";
 }
+
+import { headlineAfterKicker } from "./kicker.ts";
 
 const MAX_HEADING_CHARS = 300;
 /** Below this match, no heading is the headline and the declared title is used. */
@@ -70,7 +75,13 @@ export function headlineFromHeadings(headings: readonly HeadingCandidate[], decl
 
 /** The heading that is the headline (see headlineFromHeadings), as found on the page. */
 export function bestHeading(headings: readonly HeadingCandidate[], declared: ReadonlyArray<string | undefined>, siteName: string | undefined): HeadingCandidate | undefined {
-  const refs = declared.filter((d): d is string => d !== undefined && d.trim().length > 0).map(wordSet);
+  const declaredTitles = declared.filter((d): d is string => d !== undefined && d.trim().length > 0);
+  const best = bestMatch(headings, declaredTitles, siteName);
+  return best && best.part === undefined ? (headlineAfterKicker(best, headings, declaredTitles) ?? best) : best;
+}
+
+function bestMatch(headings: readonly HeadingCandidate[], declaredTitles: readonly string[], siteName: string | undefined): HeadingCandidate | undefined {
+  const refs = declaredTitles.map(wordSet);
   if (refs.length === 0) return undefined;
   const site = siteName?.toLowerCase().trim();
   let best: { heading: HeadingCandidate; score: number } | undefined;

@@ -2,6 +2,7 @@ import { decodeHTMLStrict } from "entities";
 import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
 import { cleanByline, cleanPersonNames } from "./byline.ts";
 import { dateFromText, dateFromUrl, normalizeDate } from "./dates.ts";
+import { headingCandidates } from "./heading-parts.ts";
 import { type HeadingCandidate, stripSiteSuffix } from "./headline.ts";
 import { dateAfterHeadline, type VisibleDate } from "./visible-date.ts";
 
@@ -240,21 +241,6 @@ function visibleDate(el: DomElement): string | undefined {
   return opening ? dateFromText(opening) : undefined;
 }
 
-/** A heading, and when it is made of several parts (kicker and headline), each part too. */
-function addHeading(headings: HeadingCandidate[], el: DomElement, leafAt: number): void {
-  const index = headings.length;
-  // Parts are child elements and text nodes: "<span>Kicker</span> Headline" has both.
-  const parts: string[] = [];
-  for (let i = 0; i < el.childNodes.length; i++) {
-    const child = el.childNodes[i];
-    const text = (child?.textContent ?? "").replace(/\s+/g, " ").trim();
-    if (text.length > 1) parts.push(text);
-  }
-  // The whole with its parts apart ("Kicker" + "Headline" is not "KickerHeadline").
-  headings.push({ tag: el.tagName, text: textOf(el), index, leafAt });
-  if (parts.length >= 2) for (const [i, text] of parts.entries()) headings.push({ tag: el.tagName, text, index, leafAt, part: i });
-}
-
 function textOf(el: DomElement): string {
   return (el.textContent ?? "").replace(/\s+/g, " ").trim();
 }
@@ -334,7 +320,7 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       if (dt) firstTimeDatetime = dt;
     }
     if (tag === "H1" && firstH1 === undefined) firstH1 = textOf(el);
-    if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) addHeading(headings, el, leaves);
+    if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) headings.push(...headingCandidates(el, headings.length, leaves));
     if (!headingLinkDate && tag === "A" && headings.length > 0 && el.parentElement && /^H[1-3]$/.test(el.parentElement.tagName)) {
       headingLinkDate = dateFromUrl(resolveUrl(el.getAttribute("href") ?? undefined, baseUrl ?? "http://page.invalid/"));
     }

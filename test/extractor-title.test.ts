@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { headingPieces, visibleText } from "../src/adapters/extractor/heading-parts.ts";
+import { parseHtml } from "../src/adapters/extractor/dom.ts";
+import { createArticleExtractor } from "../src/adapters/extractor/index.ts";
+
+const extractor = createArticleExtractor();
+const body = "<p>Der Gemeinderat hat am Dienstagabend nach langer Debatte entschieden, den Hafen auszubauen. Die Arbeiten sollen im Frühjahr beginnen und zwei Jahre dauern.</p><p>Die Kosten teilen sich Land und Stadt. Anwohner hatten zuvor mehr Lärmschutz gefordert, den die Planung nun vorsieht.</p><p>Der Bürgermeister sprach von einem guten Tag für die Stadt und dankte allen Beteiligten für die lange Geduld.</p>";
+const page = (head: string, heading: string): string => `<!DOCTYPE html><html lang="de"><head>${head}</head><body><header><a href="/">Stadtbote</a></header><article>${heading}${body}</article></body></html>`;
+const h1 = (html: string) => {
+  const el = parseHtml(`<html><body>${html}</body></html>`).querySelector("h1");
+  if (!el) throw new Error("no h1");
+  return el;
+};
+
+describe("heading pieces", () => {
+  it("keeps text split by entities in one piece", () => {
+    expect(headingPieces(h1("<h1>When You&#8217;re Short On Space</h1>"))).toHaveLength(1);
+    expect(headingPieces(h1("<h1>Hafen: <em>Ausbau</em> beschlossen</h1>"))).toEqual(["Hafen: ", "Ausbau", " beschlossen"]);
+  });
+
+  it("looks into a lone link and skips pieces that hold only spaces", () => {
+    const pieces = headingPieces(h1('<h1><a href="/x"><span class="label">Kurz</span><span>&nbsp;</span>Hafen wird ausgebaut</a></h1>'));
+    expect(pieces.map((p) => p.trim())).toEqual(["Kurz", "Hafen wird ausgebaut"]);
+  });
+
+  it("reads neither ruby readings nor screen-reader labels, and a line break as a space", () => {
+    expect(visibleText(h1('<h1><ruby>港<rt>みなと</rt></ruby>を広げる<span class="sr-only">Artikel:</span></h1>'))).toBe("港を広げる");
+    expect(visibleText(h1("<h1>Hafen<br>Ausbau</h1>"))).toBe("Hafen Ausbau");
+  });
+});
+
+describe("title from a heading with a kicker", () => {
+  it("drops a kicker set apart only by styling when the page declares kicker and headline apart", () => {
+    const html = page('<meta property="og:title" content="Stadtrat - Hafen wird ausgebaut">', '<h1><span class="kicker">Stadtrat</span> Hafen wird ausgebaut</h1>');
+    expect(extractor.extractHtml(html).title).toBe("Hafen wird ausgebaut");
+  });
+
+  it("drops a kicker repeating a headline word when the page declares the headline alone", () => {
+    const html = page('<meta property="og:title" content="Hafen wird ausgebaut">', '<h1><span class="kicker">Hafen</span> Hafen wird ausgebaut</h1>');
+    expect(extractor.extractHtml(html).title).toBe("Hafen wird ausgebaut");
+  });
+
+  it("keeps a kicker the heading separates with punctuation, and one the page declares with the headline", () => {
+    const dashed = page('<meta property="og:title" content="Stadtrat - Hafen wird ausgebaut">', "<h1><span>Stadtrat</span> – Hafen wird ausgebaut</h1>");
+    expect(extractor.extractHtml(dashed).title).toBe("Stadtrat – Hafen wird ausgebaut");
+    const joined = page('<meta property="og:title" content="Stadtrat Hafen wird ausgebaut">', "<h1><span>Stadtrat</span> Hafen wird ausgebaut</h1>");
+    expect(extractor.extractHtml(joined).title).toBe("Stadtrat Hafen wird ausgebaut");
+  });
+
+  it("keeps a word an apostrophe entity splits off", () => {
+    const html = page('<meta property="og:title" content="Twenty Ideas When You Need Space">', "<h1>Twenty Ideas When You&#8217;re Short On Space</h1>");
+    expect(extractor.extractHtml(html).title).toBe("Twenty Ideas When You’re Short On Space");
+  });
+});
