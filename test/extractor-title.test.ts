@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { headingPieces, visibleText } from "../src/adapters/extractor/heading-parts.ts";
 import { parseHtml } from "../src/adapters/extractor/dom.ts";
+import { normalizeTitleText, stripSiteSuffix } from "../src/adapters/extractor/headline.ts";
 import { createArticleExtractor } from "../src/adapters/extractor/index.ts";
 
 const extractor = createArticleExtractor();
@@ -50,5 +51,35 @@ describe("title from a heading with a kicker", () => {
   it("keeps a word an apostrophe entity splits off", () => {
     const html = page('<meta property="og:title" content="Twenty Ideas When You Need Space">', "<h1>Twenty Ideas When You&#8217;re Short On Space</h1>");
     expect(extractor.extractHtml(html).title).toBe("Twenty Ideas When You’re Short On Space");
+  });
+});
+
+describe("title from the page's headings and <title>", () => {
+  it("skips a heading that only links to the front page, and finds the headline in a <title> that opens with the site's name", () => {
+    const html = page("<title>Stadtbote » Archiv » Hafen wird ausgebaut</title>", '<h1><a href="https://stadtbote.example/">Stadtbote</a></h1><h2>Hafen wird ausgebaut</h2>');
+    expect(extractor.extractHtml(html).title).toBe("Hafen wird ausgebaut");
+  });
+
+  it("does not take a lower heading of one word of a longer declared title", () => {
+    const html = page("<title>Hafen • Bahn • Stadt | Stadtbote</title>", "<h1>Der Hafen wächst um zwei Becken</h1><h3>Bahn</h3>");
+    expect(extractor.extractHtml(html).title).toBe("Der Hafen wächst um zwei Becken");
+  });
+
+  it("matches Japanese headings character by character, without their ruby readings", () => {
+    const html = page('<meta property="og:title" content="NHK EASY|港を大きくする計画が決まりました">', "<h1><ruby>港<rt>みなと</rt></ruby>を<ruby>大<rt>おお</rt></ruby>きくする計画</h1>");
+    expect(extractor.extractHtml(html).title).toBe("港を大きくする計画");
+  });
+});
+
+describe("title text", () => {
+  it("drops a site's name joined without spaces to a Chinese title, and one after a box-drawing bar", () => {
+    expect(stripSiteSuffix("港口扩建计划！-新华网")).toBe("港口扩建计划！");
+    expect(stripSiteSuffix("Covid-19")).toBe("Covid-19");
+    expect(stripSiteSuffix("Hafen wird ausgebaut │ Stadtbote")).toBe("Hafen wird ausgebaut");
+  });
+
+  it("is in one Unicode form, without zero-width characters", () => {
+    expect(normalizeTitleText("Ba\u0301nder\u200B")).toBe("Bánder");
+    expect(normalizeTitleText("\u09DC")).toBe("\u09A1\u09BC");
   });
 });

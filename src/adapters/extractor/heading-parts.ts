@@ -62,6 +62,26 @@ export function headingPieces(heading: DomElement): string[] {
   return pieces;
 }
 
+/** A link to the site's front page ("/", "https://example.org"): what a logo links to. */
+function linksHome(a: DomElement): boolean {
+  const href = (a.getAttribute("href") ?? "").trim();
+  if (href === "/" || href === "./") return true;
+  try {
+    const url = new URL(href);
+    return (url.protocol === "http:" || url.protocol === "https:") && (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
+/** The heading is one link to the front page: the site's logo, not a headline. */
+export function isLogoHeading(heading: DomElement): boolean {
+  const links = heading.getElementsByTagName("a");
+  if (links.length !== 1) return false;
+  const link = links[0];
+  return link !== undefined && linksHome(link) && collapse(visibleText(link)) === collapse(visibleText(heading));
+}
+
 /**
  * A heading, and when it is made of several pieces (kicker and headline, headline and
  * subline), its opening piece and the rest, and the last piece and what comes before it.
@@ -69,6 +89,7 @@ export function headingPieces(heading: DomElement): string[] {
 export function headingCandidates(el: DomElement, index: number, leafAt: number): HeadingCandidate[] {
   const base = { tag: el.tagName, index, leafAt };
   const whole: HeadingCandidate = { ...base, text: collapse(visibleText(el)) };
+  if (isLogoHeading(el)) whole.logo = true;
   const pieces = headingPieces(el);
   if (pieces.length < 2) return [whole];
   const join = (from: number, to: number): string => collapse(pieces.slice(from, to).join(""));

@@ -8,7 +8,7 @@ import { normalizeDate } from "./dates.ts";
 import { extractContentChecked } from "./content.ts";
 import { parseHtml } from "./dom.ts";
 import { articleFromText, truncate } from "./from-text.ts";
-import { collapseTitle, headlineFromHeadings, stripSiteName, stripSiteSuffix } from "./headline.ts";
+import { collapseTitle, headlineFromHeadings, normalizeTitleText, stripSiteName, stripSiteSuffix } from "./headline.ts";
 import { resolveLanguage } from "./language.ts";
 import { type PageMetadata, readMetadata } from "./metadata.ts";
 import { wordCount } from "./postclean.ts";
@@ -21,7 +21,7 @@ const EXCERPT_CHARS = 300;
  * cleans it.
  */
 function chooseTitle(metadata: PageMetadata, readabilityTitle: string | undefined): string {
-  const fromHeading = headlineFromHeadings(metadata.headings, [metadata.title, metadata.documentTitle && stripSiteSuffix(metadata.documentTitle)], metadata.siteName);
+  const fromHeading = headlineFromHeadings(metadata.headings, [metadata.title, metadata.documentTitle && stripSiteSuffix(metadata.documentTitle)], metadata.siteName, metadata.documentTitle);
   if (fromHeading) return fromHeading;
   const heading = metadata.heading;
   const headingIsLogo = heading !== undefined && (wordCount(heading) < 3 || heading.toLowerCase() === metadata.siteName?.toLowerCase());
@@ -71,7 +71,7 @@ function extractHtml(html: string, baseUrl?: string): Article {
   });
 
   const article: Article = {
-    title: chooseTitle(metadata, content.readabilityTitle),
+    title: normalizeTitleText(chooseTitle(metadata, content.readabilityTitle)),
     text: content.text,
     language: resolveLanguage(content.text, metadata.declaredLanguage),
     assessment,
