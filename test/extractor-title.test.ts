@@ -83,3 +83,22 @@ describe("title text", () => {
     expect(normalizeTitleText("\u09DC")).toBe("\u09A1\u09BC");
   });
 });
+
+describe("title when no heading matches the declared title", () => {
+  it("takes the visible <h1> over a declared title written for search engines", () => {
+    const html = page('<meta property="og:title" content="Hafenausbau 2025: Kosten, Plan, Termine">', "<h1>Der Stadtrat gibt grünes Licht für die neuen Becken</h1>");
+    expect(extractor.extractHtml(html).title).toBe("Der Stadtrat gibt grünes Licht für die neuen Becken");
+  });
+
+  it("keeps the declared title when the <h1> is short or only links to the front page", () => {
+    const short = page('<meta property="og:title" content="Der Stadtrat gibt grünes Licht für die neuen Becken">', "<h1>Nachrichten</h1>");
+    expect(extractor.extractHtml(short).title).toBe("Der Stadtrat gibt grünes Licht für die neuen Becken");
+    const logo = page('<meta property="og:title" content="Der Stadtrat gibt grünes Licht">', '<h1><a href="/">Stadtbote für Hafen und Land</a></h1>');
+    expect(extractor.extractHtml(logo).title).toBe("Der Stadtrat gibt grünes Licht");
+  });
+
+  it("matches a heading with soft hyphens to the declared title", () => {
+    const html = page('<meta property="og:title" content="Messenger-Dienste sind kein rechtsfreier Raum, sagt das Amt">', "<h1>Bundesamt</h1><h2>Mes&shy;sen&shy;ger-Dienste sind kein rechts&shy;freier Raum</h2>");
+    expect(extractor.extractHtml(html).title).toBe("Messenger-Dienste sind kein rechtsfreier Raum");
+  });
+});

@@ -20,7 +20,8 @@ export function visibleText(node: DomNode): string {
   return text;
 }
 
-const collapse = (text: string): string => text.replace(/\s+/g, " ").trim();
+/** Spaces collapsed; soft hyphens ("Mes&shy;sen&shy;ger") are not seen unless a word breaks there. */
+const collapse = (text: string): string => text.replace(/\u00AD/g, "").replace(/\s+/g, " ").trim();
 
 /**
  * The heading's pieces as a reader sees them set apart: its child elements, with the text

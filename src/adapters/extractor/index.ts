@@ -16,16 +16,17 @@ import { wordCount } from "./postclean.ts";
 const EXCERPT_CHARS = 300;
 
 /**
- * The visible heading that matches the declared title; else the declared headline; then the
- * first <h1> unless it is only the site's logo text; then the document <title> as Readability
- * cleans it.
+ * The visible heading that matches the declared title; else the first <h1> unless it is only the
+ * site's logo text (a declared title no heading shows is often written for search engines, while
+ * the <h1> is the headline a reader sees); then the declared headline; then the document <title>
+ * as Readability cleans it.
  */
 function chooseTitle(metadata: PageMetadata, readabilityTitle: string | undefined): string {
   const fromHeading = headlineFromHeadings(metadata.headings, [metadata.title, metadata.documentTitle && stripSiteSuffix(metadata.documentTitle)], metadata.siteName, metadata.documentTitle);
   if (fromHeading) return fromHeading;
   const heading = metadata.heading;
   const headingIsLogo = heading !== undefined && (wordCount(heading) < 3 || heading.toLowerCase() === metadata.siteName?.toLowerCase());
-  const candidate = metadata.title ?? (heading && !headingIsLogo ? heading : undefined) ?? readabilityTitle ?? heading ?? "";
+  const candidate = (heading && !headingIsLogo ? heading : undefined) ?? metadata.title ?? readabilityTitle ?? heading ?? "";
   return stripSiteSuffix(stripSiteName(collapseTitle(candidate), metadata.siteName));
 }
 

@@ -10,7 +10,7 @@ import { dateAfterHeadline, type VisibleDate } from "./visible-date.ts";
 export interface PageMetadata {
   /** Headline from JSON-LD, OpenGraph, Twitter card, microdata or Dublin Core. */
   title?: string;
-  /** Text of the first <h1>. */
+  /** Text of the first <h1> with any, unless it only links to the front page. */
   heading?: string;
   /** The document's <title>. */
   documentTitle?: string;
@@ -319,8 +319,11 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       const dt = attribute(el, "datetime", "dateTime");
       if (dt) firstTimeDatetime = dt;
     }
-    if (tag === "H1" && firstH1 === undefined) firstH1 = textOf(el);
-    if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) headings.push(...headingCandidates(el, headings.length, leaves));
+    if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) {
+      const [whole, ...parts] = headingCandidates(el, headings.length, leaves);
+      if (whole) headings.push(whole, ...parts);
+      if (tag === "H1" && firstH1 === undefined && whole?.text && !whole.logo) firstH1 = whole.text;
+    }
     if (!headingLinkDate && tag === "A" && headings.length > 0 && el.parentElement && /^H[1-3]$/.test(el.parentElement.tagName)) {
       headingLinkDate = dateFromUrl(resolveUrl(el.getAttribute("href") ?? undefined, baseUrl ?? "http://page.invalid/"));
     }
