@@ -32,13 +32,14 @@ const collapse = (text: string): string => text.replace(/\u00AD/g, "").replace(/
 export function headingPieces(heading: DomElement): string[] {
   let box = heading;
   for (let depth = 0; depth < 3; depth++) {
-    const seen: DomNode[] = [];
-    for (let i = 0; i < box.childNodes.length; i++) {
-      const child = box.childNodes[i];
-      if (child && visibleText(child).trim()) seen.push(child);
+    let only: DomNode | undefined;
+    let seen = 0;
+    for (let child = box.firstChild; child && seen < 2; child = child.nextSibling) {
+      if (!visibleText(child).trim()) continue;
+      seen++;
+      only = child;
     }
-    const only = seen.length === 1 ? seen[0] : undefined;
-    if (!only || !isElement(only)) break;
+    if (seen !== 1 || !only || !isElement(only)) break;
     box = only;
   }
   const pieces: string[] = [];
@@ -47,9 +48,7 @@ export function headingPieces(heading: DomElement): string[] {
     if (run.trim()) pieces.push(run);
     run = "";
   };
-  for (let i = 0; i < box.childNodes.length; i++) {
-    const child = box.childNodes[i];
-    if (!child) continue;
+  for (let child = box.firstChild; child; child = child.nextSibling) {
     const text = visibleText(child);
     if (!isElement(child) || !text.trim()) {
       run += text;
@@ -76,11 +75,11 @@ function linksHome(a: DomElement): boolean {
 }
 
 /** The heading is one link to the front page: the site's logo, not a headline. */
-export function isLogoHeading(heading: DomElement): boolean {
+export function isLogoHeading(heading: DomElement, headingText = collapse(visibleText(heading))): boolean {
   const links = heading.getElementsByTagName("a");
   if (links.length !== 1) return false;
   const link = links[0];
-  return link !== undefined && linksHome(link) && collapse(visibleText(link)) === collapse(visibleText(heading));
+  return link !== undefined && linksHome(link) && collapse(visibleText(link)) === headingText;
 }
 
 /**
@@ -90,7 +89,7 @@ export function isLogoHeading(heading: DomElement): boolean {
 export function headingCandidates(el: DomElement, index: number, leafAt: number): HeadingCandidate[] {
   const base = { tag: el.tagName, index, leafAt };
   const whole: HeadingCandidate = { ...base, text: collapse(visibleText(el)) };
-  if (isLogoHeading(el)) whole.logo = true;
+  if (isLogoHeading(el, whole.text)) whole.logo = true;
   const pieces = headingPieces(el);
   if (pieces.length < 2) return [whole];
   const join = (from: number, to: number): string => collapse(pieces.slice(from, to).join(""));
