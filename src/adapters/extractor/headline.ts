@@ -12,16 +12,27 @@ export interface HeadingCandidate {
   index: number;
   /** Leaf elements of the page before the heading. */
   leafAt?: number;
-  /** Position of this part inside a heading made of several (kicker, headline); absent for a whole heading. */
-  part?: number;
+  /**
+   * Which part of a heading made of several pieces this is: the opening piece (a kicker) and the
+   * rest, or all but the last piece and the last (a subline); absent for a whole heading.
+   */
+  part?: "lead" | "rest" | "init" | "last";
+  /** The heading is only a link to the front page. */
+  logo?: boolean;
 }
+
+import { headlineAfterKicker } from "./kicker.ts";
 
 const MAX_HEADING_CHARS = 300;
 /** Below this match, no heading is the headline and the declared title is used. */
 const MIN_MATCH = 0.55;
+const WHOLE_DOCUMENT_TITLE_WEIGHT = 0.9;
+
+/** Words, and in Chinese and Japanese, which do not space words apart, each character. */
+const WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[[\p{L}\p{M}\p{N}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]]+/gv;
 
 function wordSet(text: string): Set<string> {
-  return new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  return new Set(text.toLowerCase().match(WORD) ?? []);
 }
 
 function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
@@ -61,26 +72,39 @@ export function stripSiteName(title: string, siteName: string | undefined): stri
 
 /**
  * The heading that is the headline, if one matches the declared titles well enough; the site's
- * name (a logo in an <h1>) never is.
+ * name (a logo in an <h1>) never is. `wholeDocumentTitle`, the <title> with the site's name still
+ * in ("Blog » Archive » Headline"), counts for less, since any of its segments may be that name.
  */
-export function headlineFromHeadings(headings: readonly HeadingCandidate[], declared: ReadonlyArray<string | undefined>, siteName: string | undefined): string | undefined {
-  const best = bestHeading(headings, declared, siteName);
+export function headlineFromHeadings(headings: readonly HeadingCandidate[], declared: ReadonlyArray<string | undefined>, siteName: string | undefined, wholeDocumentTitle?: string): string | undefined {
+  const best = bestHeading(headings, declared, siteName, wholeDocumentTitle);
   return best ? collapseTitle(best.text) : undefined;
 }
 
 /** The heading that is the headline (see headlineFromHeadings), as found on the page. */
-export function bestHeading(headings: readonly HeadingCandidate[], declared: ReadonlyArray<string | undefined>, siteName: string | undefined): HeadingCandidate | undefined {
-  const refs = declared.filter((d): d is string => d !== undefined && d.trim().length > 0).map(wordSet);
+export function bestHeading(headings: readonly HeadingCandidate[], declared: ReadonlyArray<string | undefined>, siteName: string | undefined, wholeDocumentTitle?: string): HeadingCandidate | undefined {
+  const declaredTitles = declared.filter((d): d is string => d !== undefined && d.trim().length > 0);
+  const refs = declaredTitles.map((text) => ({ words: wordSet(text), weight: 1 }));
+  if (wholeDocumentTitle) refs.push({ words: wordSet(wholeDocumentTitle), weight: WHOLE_DOCUMENT_TITLE_WEIGHT });
+  const best = bestMatch(headings, refs, siteName);
+  return best && best.part === undefined ? (headlineAfterKicker(best, headings, declaredTitles) ?? best) : best;
+}
+
+function bestMatch(headings: readonly HeadingCandidate[], refs: ReadonlyArray<{ words: ReadonlySet<string>; weight: number }>, siteName: string | undefined): HeadingCandidate | undefined {
   if (refs.length === 0) return undefined;
   const site = siteName?.toLowerCase().trim();
   let best: { heading: HeadingCandidate; score: number } | undefined;
   for (const h of headings) {
+    if (h.logo) continue;
     const text = collapseTitle(h.text);
     if (text.length < 2 || text.length > MAX_HEADING_CHARS) continue;
     if (site && text.toLowerCase() === site) continue;
     const words = wordSet(text);
     let sim = 0;
-    for (const ref of refs) sim = Math.max(sim, similarity(words, ref));
+    for (const ref of refs) {
+      // A lower heading of one word of a longer declared title ("Printers • Labels • Service") names a section.
+      if (words.size === 1 && ref.words.size >= 3 && h.tag !== "H1") continue;
+      sim = Math.max(sim, similarity(words, ref.words) * ref.weight);
+    }
     const score = sim + (TAG_WEIGHT[h.tag] ?? 0) - h.index * 0.002;
     if (!best || score > best.score + 0.01) best = { heading: h, score };
   }
@@ -92,8 +116,25 @@ export function bestHeading(headings: readonly HeadingCandidate[], declared: Rea
  * site's name after them, even when the page does not declare that name.
  */
 export function stripSiteSuffix(title: string): string {
-  const match = /^(.+?)\s+[|»›·•]\s+[^|»›·•]+$/u.exec(title);
+  const match = /^(.+?)\s+[|»›·•│｜]\s+[^|»›·•│｜]+$/u.exec(title);
   const head = match?.[1]?.trim();
   // Two words at least, punctuation not counted ("example.de //" is a site's name).
-  return head && head.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 2 ? head : title;
+  if (head && head.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 2) return head;
+  return stripJoinedCjkSuffix(title);
+}
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/** Chinese and Japanese titles join the site's name without spaces: "标题！-新华网", "标题_网易新闻". */
+function stripJoinedCjkSuffix(title: string): string {
+  const match = /^(.+)[-_|｜]([^-_|｜\s]{2,12})$/u.exec(title);
+  const head = match?.[1]?.trim() ?? "";
+  const tail = match?.[2] ?? "";
+  const headEndsCjk = CJK.test(head.slice(-1)) || (CJK.test(head) && /[！？。」』）!?]$/u.test(head));
+  return headEndsCjk && /\p{L}/u.test(tail) && head.length > tail.length ? head : title;
+}
+
+/** Titles compare by what they show: one Unicode form (NFC), no zero-width or soft-hyphen characters. */
+export function normalizeTitleText(title: string): string {
+  return title.normalize("NFC").replace(/[\u200B\u2060\uFEFF\u00AD]/g, "");
 }

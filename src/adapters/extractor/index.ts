@@ -8,7 +8,7 @@ import { normalizeDate } from "./dates.ts";
 import { extractContentChecked } from "./content.ts";
 import { parseHtml } from "./dom.ts";
 import { articleFromText, truncate } from "./from-text.ts";
-import { collapseTitle, headlineFromHeadings, stripSiteName, stripSiteSuffix } from "./headline.ts";
+import { collapseTitle, headlineFromHeadings, normalizeTitleText, stripSiteName, stripSiteSuffix } from "./headline.ts";
 import { resolveLanguage } from "./language.ts";
 import { type PageMetadata, readMetadata } from "./metadata.ts";
 import { wordCount } from "./postclean.ts";
@@ -17,16 +17,17 @@ import { joinBlocks, textBlocks } from "./text-blocks.ts";
 const EXCERPT_CHARS = 300;
 
 /**
- * The visible heading that matches the declared title; else the declared headline; then the
- * first <h1> unless it is only the site's logo text; then the document <title> as Readability
- * cleans it.
+ * The visible heading that matches the declared title; else the first <h1> unless it is only the
+ * site's logo text (a declared title no heading shows is often written for search engines, while
+ * the <h1> is the headline a reader sees); then the declared headline; then the document <title>
+ * as Readability cleans it.
  */
 function chooseTitle(metadata: PageMetadata, readabilityTitle: string | undefined): string {
-  const fromHeading = headlineFromHeadings(metadata.headings, [metadata.title, metadata.documentTitle && stripSiteSuffix(metadata.documentTitle)], metadata.siteName);
+  const fromHeading = headlineFromHeadings(metadata.headings, [metadata.title, metadata.documentTitle && stripSiteSuffix(metadata.documentTitle)], metadata.siteName, metadata.documentTitle);
   if (fromHeading) return fromHeading;
   const heading = metadata.heading;
   const headingIsLogo = heading !== undefined && (wordCount(heading) < 3 || heading.toLowerCase() === metadata.siteName?.toLowerCase());
-  const candidate = metadata.title ?? (heading && !headingIsLogo ? heading : undefined) ?? readabilityTitle ?? heading ?? "";
+  const candidate = (heading && !headingIsLogo ? heading : undefined) ?? metadata.title ?? readabilityTitle ?? heading ?? "";
   return stripSiteSuffix(stripSiteName(collapseTitle(candidate), metadata.siteName));
 }
 
@@ -72,7 +73,7 @@ function extractHtml(html: string, baseUrl?: string): Article {
   });
 
   const article: Article = {
-    title: chooseTitle(metadata, content.readabilityTitle),
+    title: normalizeTitleText(chooseTitle(metadata, content.readabilityTitle)),
     text: content.text,
     language: resolveLanguage(content.text, metadata.declaredLanguage),
     assessment,

@@ -2,6 +2,7 @@ import { decodeHTMLStrict } from "entities";
 import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
 import { cleanByline, cleanPersonNames } from "./byline.ts";
 import { dateFromText, dateFromUrl, normalizeDate } from "./dates.ts";
+import { headingCandidates } from "./heading-parts.ts";
 import { type HeadingCandidate, stripSiteSuffix } from "./headline.ts";
 import { dateAfterHeadline, type VisibleDate } from "./visible-date.ts";
 
@@ -9,7 +10,7 @@ import { dateAfterHeadline, type VisibleDate } from "./visible-date.ts";
 export interface PageMetadata {
   /** Headline from JSON-LD, OpenGraph, Twitter card, microdata or Dublin Core. */
   title?: string;
-  /** Text of the first <h1>. */
+  /** Text of the first <h1> with any, unless it only links to the front page. */
   heading?: string;
   /** The document's <title>. */
   documentTitle?: string;
@@ -240,21 +241,6 @@ function visibleDate(el: DomElement): string | undefined {
   return opening ? dateFromText(opening) : undefined;
 }
 
-/** A heading, and when it is made of several parts (kicker and headline), each part too. */
-function addHeading(headings: HeadingCandidate[], el: DomElement, leafAt: number): void {
-  const index = headings.length;
-  // Parts are child elements and text nodes: "<span>Kicker</span> Headline" has both.
-  const parts: string[] = [];
-  for (let i = 0; i < el.childNodes.length; i++) {
-    const child = el.childNodes[i];
-    const text = (child?.textContent ?? "").replace(/\s+/g, " ").trim();
-    if (text.length > 1) parts.push(text);
-  }
-  // The whole with its parts apart ("Kicker" + "Headline" is not "KickerHeadline").
-  headings.push({ tag: el.tagName, text: textOf(el), index, leafAt });
-  if (parts.length >= 2) for (const [i, text] of parts.entries()) headings.push({ tag: el.tagName, text, index, leafAt, part: i });
-}
-
 function textOf(el: DomElement): string {
   return (el.textContent ?? "").replace(/\s+/g, " ").trim();
 }
@@ -333,8 +319,11 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       const dt = attribute(el, "datetime", "dateTime");
       if (dt) firstTimeDatetime = dt;
     }
-    if (tag === "H1" && firstH1 === undefined) firstH1 = textOf(el);
-    if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) addHeading(headings, el, leaves);
+    if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) {
+      const [whole, ...parts] = headingCandidates(el, headings.length, leaves);
+      if (whole) headings.push(whole, ...parts);
+      if (tag === "H1" && firstH1 === undefined && whole?.text && !whole.logo) firstH1 = whole.text;
+    }
     if (!headingLinkDate && tag === "A" && headings.length > 0 && el.parentElement && /^H[1-3]$/.test(el.parentElement.tagName)) {
       headingLinkDate = dateFromUrl(resolveUrl(el.getAttribute("href") ?? undefined, baseUrl ?? "http://page.invalid/"));
     }
