@@ -215,11 +215,47 @@ function teaserArticles(root: DomElement, prose: ReadonlyMap<DomElement, number>
   return teasers;
 }
 
+/** A run of siblings condemned by one class part is kept when together they hold most of the page's prose. */
+const MIN_RUN_SHARE = 0.5;
+
+/** Parts whose elements come in runs of siblings that are never the article (a thread of comments). */
+const NEVER_ARTICLE_RUN = /^(?:comments?|kommentare|leserkommentare|replies|disqus)$/;
+
+/**
+ * Prose of the siblings of `el` (itself included) that chrome removal condemns by the same
+ * class part, each too small to be kept on its own. An article cut into sections that all carry
+ * one modifier ("section--ads": the section has an ad slot) holds the page's prose only as a
+ * whole, never section by section.
+ */
+function siblingRunProse(el: DomElement, match: string, prose: ReadonlyMap<DomElement, number>, limit: number): number {
+  const parent = el.parentElement;
+  if (!parent) return prose.get(el) ?? 0;
+  let sum = 0;
+  for (let i = 0; i < parent.children.length; i++) {
+    const sibling = parent.children[i];
+    if (!sibling) continue;
+    const own = prose.get(sibling) ?? 0;
+    // A sibling that holds the article alone stays anyway and says nothing about the others.
+    if (own > 0 && own <= limit && (sibling === el || chromeClassMatch(sibling) === match)) sum += own;
+  }
+  return sum;
+}
+
 /** Pass 2: elements whose class or id names them as chrome, unless they hold the article's prose. Returns the page's prose in characters. */
 function removeChromeByClass(root: DomElement, options: BoilerplateOptions): number {
   const { prose, total } = measureProse(root);
   const limit = total * MAX_PROSE_SHARE;
   const teasers = teaserArticles(root, prose, total);
+  const runs = new Map<DomElement, Map<string, number>>();
+  const heldAsRun = (el: DomElement, match: string): boolean => {
+    const parent = el.parentElement;
+    if (!parent || NEVER_ARTICLE.test(match) || NEVER_ARTICLE_RUN.test(match)) return false;
+    let byPart = runs.get(parent);
+    if (!byPart) runs.set(parent, (byPart = new Map()));
+    let sum = byPart.get(match);
+    if (sum === undefined) byPart.set(match, (sum = siblingRunProse(el, match, prose, limit)));
+    return sum > total * MIN_RUN_SHARE;
+  };
   const doomed: DomElement[] = [];
   const asideArticles: DomElement[] = [];
   for (let el: DomElement | null = root.firstElementChild; el; ) {
@@ -232,7 +268,7 @@ function removeChromeByClass(root: DomElement, options: BoilerplateOptions): num
     let remove = false;
     const match = PROTECTED_TAGS.has(el.tagName) ? undefined : el.tagName === "ASIDE" ? "aside" : chromeClassMatch(el);
     if (match !== undefined) {
-      remove = (prose.get(el) ?? 0) <= (NEVER_ARTICLE.test(match) ? total * MAX_PROSE_SHARE_NEVER_ARTICLE : limit);
+      remove = (prose.get(el) ?? 0) <= (NEVER_ARTICLE.test(match) ? total * MAX_PROSE_SHARE_NEVER_ARTICLE : limit) && !heldAsRun(el, match);
     }
     if (remove && match !== undefined) {
       doomed.push(el);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { paragraphsOf } from "../src/core/article.ts";
+import { createArticleExtractor } from "../src/adapters/extractor/index.ts";
+
+const extractor = createArticleExtractor();
+
+const SECTIONS = [
+  "Der neue Tischgrill wird in wenigen Minuten heiß und verteilt die Hitze gleichmäßig über den Rost. Im Test brauchte er sieben Minuten, bis das Thermometer dreihundert Grad anzeigte.",
+  "Die Reinigung gelingt ohne Mühe, weil sich Rost und Auffangschale abnehmen lassen. Beides passt in die Spülmaschine, nur das Gehäuse muss mit einem feuchten Tuch abgewischt werden.",
+  "Beim Grillen selbst überzeugte das Gerät: Steaks bekamen eine kräftige Kruste und blieben innen saftig. Lediglich an den Rändern des Rosts blieb die Hitze etwas geringer als in der Mitte.",
+  "Für einen Preis von knapp einhundertfünfzig Euro bekommt man solide Verarbeitung und eine gute Ausstattung. Wer oft auf dem Balkon grillt, findet hier ein empfehlenswertes Gerät.",
+];
+
+describe("an article cut into sections that all carry a chrome-like modifier", () => {
+  const html = `<!DOCTYPE html><html lang="de"><head><title>Tischgrill im Test</title></head><body>
+    <article class="report"><h1>Tischgrill im Test</h1>
+    ${SECTIONS.map((p, i) => `<section class="report__section report__section--ads" id="teil-${i}"><h2>Teil ${i + 1}</h2><p>${p}</p></section>`).join("\n")}
+    <div class="report__author-box"><p>Anna Beispiel testet seit vielen Jahren Küchengeräte und schreibt am liebsten über alles, was heiß wird.</p></div>
+    </article></body></html>`;
+
+  it("keeps the sections, which hold the article only together, and still drops the author box", () => {
+    const article = extractor.extractHtml(html, "https://test.example/grill");
+    for (const p of SECTIONS) expect(article.text).toContain(p);
+    expect(article.text).not.toContain("Anna Beispiel testet");
+  });
+
+  it("still drops a thread of comments that holds most of the page's prose", () => {
+    const comments = [...SECTIONS, ...SECTIONS.slice(0, 1)]
+      .map((p, i) => `<div class="comment" id="c${i}"><p>Leser ${i + 1} meint: ${p.replace("Test", "Alltag")}</p></div>`)
+      .join("\n");
+    const page = `<!DOCTYPE html><html lang="de"><head><title>Tischgrill im Test</title></head><body>
+      <article><h1>Tischgrill im Test</h1>${SECTIONS.map((p) => `<p>${p}</p>`).join("")}</article>
+      <div class="thread">${comments}</div></body></html>`;
+    const article = extractor.extractHtml(page, "https://test.example/grill");
+    expect(paragraphsOf(article.text)).toEqual(SECTIONS);
+  });
+});
