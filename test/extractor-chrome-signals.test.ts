@@ -35,3 +35,18 @@ describe("an article cut into sections that all carry a chrome-like modifier", (
     expect(paragraphsOf(article.text)).toEqual(SECTIONS);
   });
 });
+
+describe("blog furniture around a post", () => {
+  const html = `<!DOCTYPE html><html lang="de"><head><title>Whisky aus Schottland</title></head><body>
+    <div class="post" id="post-12"><h1>Whisky aus Schottland</h1><div class="entry">
+    ${SECTIONS.map((p) => `<p>${p}</p>`).join("\n")}
+    <span class="post-ratings"><img src="star.gif" alt="1 Stern"> (Noch keine Bewertungen)</span>
+    <p class="postmetadata alt">Der Beitrag wurde am Mittwoch, den 4. Mai 2022 um 10:00 Uhr veröffentlicht und unter <a href="/c/allgemein">Allgemein</a> abgelegt.</p>
+    <div class="entry-utility">This entry was posted in <a href="/c/news">News</a>. Bookmark the <a href="/p/12">permalink</a>.</div>
+    </div></div></body></html>`;
+
+  it("drops the rating widget, the post's filing line and the permalink line", () => {
+    const article = extractor.extractHtml(html, "https://blog.example/whisky");
+    expect(paragraphsOf(article.text)).toEqual(SECTIONS);
+  });
+});

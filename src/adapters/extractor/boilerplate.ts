@@ -33,6 +33,7 @@ const CHROME_PARTS = new Set([
   "masthead", "footer", "byline", "dateline", "timestamp", "date", "dates", "datum", "meta",
   "author", "authors", "autor", "bio", "cta", "caption", "captions", "credit", "credits",
   "copyright", "gallery", "slideshow", "carousel", "swiper", "lightbox", "tags", "keywords", "print",
+  "postmetadata", "postmeta", "utility", "rating", "ratings",
 ]);
 
 /**
