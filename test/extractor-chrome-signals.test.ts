@@ -50,3 +50,22 @@ describe("blog furniture around a post", () => {
     expect(paragraphsOf(article.text)).toEqual(SECTIONS);
   });
 });
+
+describe("a blog's filing line without telling class names", () => {
+  it.each([
+    "Dieser Eintrag wurde veröffentlicht in <a href=\"/c/reisen\">Reisen</a>. Setze ein Lesezeichen auf den Permalink.",
+    "This entry was posted in <a href=\"/c/travel\">Travel</a> on May 4, 2022.",
+    "Der Beitrag wurde am 4. Mai 2022 veröffentlicht und unter <a href=\"/c/reisen\">Reisen</a> abgelegt.",
+  ])("drops %s", (line) => {
+    const html = `<!DOCTYPE html><html lang="de"><head><title>Reisebericht</title></head><body><div>
+      <h1>Reisebericht</h1>${SECTIONS.map((p) => `<p>${p}</p>`).join("\n")}<p>${line}</p></div></body></html>`;
+    expect(paragraphsOf(extractor.extractHtml(html, "https://blog.example/reise").text)).toEqual(SECTIONS);
+  });
+
+  it("keeps a sentence of the article that says where something was published", () => {
+    const sentence = "Der Bericht wurde am Montag im Amtsblatt veröffentlicht und gilt ab sofort für alle Gemeinden des Landkreises.";
+    const html = `<!DOCTYPE html><html lang="de"><head><title>Reisebericht</title></head><body><div>
+      <h1>Reisebericht</h1>${SECTIONS.map((p) => `<p>${p}</p>`).join("\n")}<p>${sentence}</p></div></body></html>`;
+    expect(extractor.extractHtml(html, "https://blog.example/reise").text).toContain(sentence);
+  });
+});

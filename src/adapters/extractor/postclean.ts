@@ -58,6 +58,10 @@ const CREDIT_LINE = /^\(?(?:photos?|images?|pictures?|fotos?|bild(?:er)?|credits
 const AGENCY_REPORTING =
   /^\(?(?:(?:additional )?reporting by|editing by|compiled by|with reporting by|[\w\s,.'’-]{0,120} contributed (?:reporting|to this report)|mitarbeit:|mit material (?:von|der)|quelle:\s*(?:dpa|afp|reuters|ap)\b)/i;
 
+/** Where a blog filed the post ("This entry was posted in News. Bookmark the permalink."). */
+const FILING_LINE =
+  /^(?:this (?:entry|post) was posted\b|(?:dieser|der) (?:beitrag|eintrag|artikel|text) wurde\b.{0,100}?\b(?:veröffentlicht|abgelegt|gepostet)\b|bookmark the permalink|setze ein lesezeichen)/i;
+
 /** A label left where an ad was. */
 const AD_LABEL = /^(?:advert(?:isement)?|ads?|anzeige|werbung|sponsored|gesponsert|promoted|publicidad|publicidade|pubblicità|publicité|iklan|реклама|广告)$/i;
 
@@ -83,6 +87,7 @@ const RULES: Record<string, Rule> = {
   readMore: (b, words) => words <= 30 && READ_MORE.test(b.text),
   callToAction: (b, words) => words <= 45 && CALL_TO_ACTION_START.test(b.text) && CALL_TO_ACTION_TOPIC.test(b.text),
   copyright: (b, words) => words <= 30 && COPYRIGHT.test(b.text),
+  filing: (b, words) => words <= 40 && FILING_LINE.test(b.text),
   adLabel: (b, words) => words <= 2 && AD_LABEL.test(b.text.trim()),
   credit: (b, words) => words <= 15 && CREDIT_LINE.test(b.text),
   agency: (b, words) => words <= 60 && AGENCY_REPORTING.test(b.text),
