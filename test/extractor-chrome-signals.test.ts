@@ -69,3 +69,33 @@ describe("a blog's filing line without telling class names", () => {
     expect(extractor.extractHtml(html, "https://blog.example/reise").text).toContain(sentence);
   });
 });
+
+describe("headings that announce more reading", () => {
+  // Longer than the thirty words up to which a block counts as short.
+  const conclusion = `${SECTIONS[2]} ${SECTIONS[3]}`;
+  const page = (middle: string): string => `<!DOCTYPE html><html lang="de"><head><title>Radreise</title></head><body><div>
+    <h1>Radreise</h1><p>${SECTIONS[0]}</p><p>${SECTIONS[1]}</p>${middle}<h2>Fazit</h2><p>${conclusion}</p></div></body></html>`;
+
+  it("drops a 'Weitere …' heading with the teaser list below it, and keeps the article's next section", () => {
+    const teasers = `<h2>Weitere Tourentipps aus Schweden</h2>
+      <h3>Kanutour im Värmland</h3><p>Zwei Wochen auf dem Wasser, mit Zelt und Kocher im Gepäck.</p>
+      <h3>Wandern am Kungsleden</h3><p>Der Königspfad führt durch das Fjäll Lapplands.</p>`;
+    const text = extractor.extractHtml(page(teasers), "https://reise.example/rad").text;
+    expect(text).not.toMatch(/Weitere Tourentipps|Kanutour|Königspfad/);
+    expect(paragraphsOf(text)).toEqual([SECTIONS[0], SECTIONS[1], "Fazit", conclusion]);
+  });
+
+  it("keeps a 'Weitere …' heading that opens a section of prose", () => {
+    const prose = `<h2>Weitere Etappen an der Küste</h2><p>Von Göteborg aus ging es weiter nach Norden, immer an der Küste entlang, bis die Straßen schmaler und die Orte kleiner wurden und der Wind jeden Tag stärker von vorn kam.</p>`;
+    const text = extractor.extractHtml(page(prose), "https://reise.example/rad").text;
+    expect(text).toContain("Weitere Etappen an der Küste");
+    expect(text).toContain("Von Göteborg aus ging es weiter nach Norden");
+  });
+
+  it("drops a 'Weitere Informationen:' line with the links and contacts after it", () => {
+    const html = `<!DOCTYPE html><html lang="de"><head><title>Radreise</title></head><body><div>
+      <h1>Radreise</h1>${SECTIONS.map((p) => `<p>${p}</p>`).join("")}
+      <p>Weitere Informationen:</p><p><a href="/karte">Karte der Route</a></p><p>Kontakt:</p><p>Erika Beispiel, Pressestelle, erreichbar unter Telefon 0123 456789.</p></div></body></html>`;
+    expect(paragraphsOf(extractor.extractHtml(html, "https://reise.example/rad").text)).toEqual(SECTIONS);
+  });
+});
