@@ -116,6 +116,7 @@ function removeStructuralChrome(root: DomElement, options: BoilerplateOptions): 
     if (NON_TEXT_TAGS.has(el.tagName)) reason = "script";
     else if (!PROTECTED_TAGS.has(el.tagName)) {
       if (CHROME_TAGS.has(el.tagName) && el.tagName !== "ASIDE") reason = el.tagName;
+      else if (el.tagName === "FIGURE" && isPictureWithCaption(el)) reason = "figure";
       else if (el.hasAttribute("hidden")) reason = "hidden";
       else {
         const role = el.getAttribute("role")?.toLowerCase();
@@ -132,6 +133,22 @@ function removeStructuralChrome(root: DomElement, options: BoilerplateOptions): 
   }
   removeAll(doomed);
   for (const post of embeddedPosts) keepEmbeddedPost(post);
+}
+
+/** Text up to which a <figure> around a picture is the picture's caption and credit. */
+const MAX_FIGURE_TEXT = 250;
+
+const HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"];
+
+/**
+ * A <figure> that shows a picture and says little besides: its text is a caption, a credit or a
+ * label, whether or not it sits in a <figcaption>. Figures of quotes or tables have no picture;
+ * one with a heading is the article's header (picture, headline, standfirst), not a caption.
+ */
+function isPictureWithCaption(el: DomElement): boolean {
+  if (el.getElementsByTagName("img").length === 0 && el.getElementsByTagName("picture").length === 0) return false;
+  if ((el.textContent ?? "").trim().length > MAX_FIGURE_TEXT) return false;
+  return HEADINGS.every((h) => el.getElementsByTagName(h).length === 0);
 }
 
 /** Quoted social posts: class names the embed scripts look for. */
