@@ -100,16 +100,17 @@ describe("headings that announce more reading", () => {
   });
 });
 
-describe("pictures in the article", () => {
-  const html = (figure: string): string => `<!DOCTYPE html><html lang="de"><head><title>Hafenfest</title></head><body><div>
-    ${figure}<p>${SECTIONS[0]}</p><p>${SECTIONS[1]}</p>
-    <figure><img src="hafen.jpg" alt=""><div class="bu">Boote im alten Hafen am Samstagabend. Erika Beispiel</div></figure>
-    <p>${SECTIONS[2]}</p>
-    <figure><blockquote><p>Ein Fest wie dieses hat die Stadt lange nicht gesehen.</p></blockquote></figure>
-    <p>${SECTIONS[3]}</p></div></body></html>`;
+/** A page with two pictures in figures and a quote in a third, `opener` before the text. */
+const hafenPage = (opener: string): string => `<!DOCTYPE html><html lang="de"><head><title>Hafenfest</title></head><body><div>
+  ${opener}<p>${SECTIONS[0]}</p><p>${SECTIONS[1]}</p>
+  <figure><img src="hafen.jpg" alt=""><div class="bu">Boote im alten Hafen am Samstagabend. Erika Beispiel</div></figure>
+  <p>${SECTIONS[2]}</p>
+  <figure><blockquote><p>Ein Fest wie dieses hat die Stadt lange nicht gesehen.</p></blockquote></figure>
+  <p>${SECTIONS[3]}</p></div></body></html>`;
 
+describe("pictures in the article", () => {
   it("drops the text of a figure around a picture even outside a figcaption, and keeps a figure of a quote", () => {
-    const text = extractor.extractHtml(html("<h1>Hafenfest</h1>"), "https://stadt.example/hafen").text;
+    const text = extractor.extractHtml(hafenPage("<h1>Hafenfest</h1>"), "https://stadt.example/hafen").text;
     expect(text).not.toContain("Boote im alten Hafen");
     expect(text).toContain("Ein Fest wie dieses hat die Stadt lange nicht gesehen.");
     for (const p of SECTIONS) expect(text).toContain(p);
@@ -117,7 +118,7 @@ describe("pictures in the article", () => {
 
   it("keeps a figure that carries the headline and the standfirst over the picture", () => {
     const header = `<figure class="opener"><img src="fest.jpg" alt=""><h1>Hafenfest</h1><p>Zehntausend Besucher feiern drei Tage lang am Wasser</p></figure>`;
-    const text = extractor.extractHtml(html(header), "https://stadt.example/hafen").text;
+    const text = extractor.extractHtml(hafenPage(header), "https://stadt.example/hafen").text;
     expect(text).toContain("Zehntausend Besucher feiern drei Tage lang am Wasser");
   });
 });
