@@ -122,3 +122,23 @@ describe("pictures in the article", () => {
     expect(text).toContain("Zehntausend Besucher feiern drei Tage lang am Wasser");
   });
 });
+
+/** The four paragraphs with `box` in the middle. */
+const pressPage = (box: string): string => `<!DOCTYPE html><html lang="de"><head><title>Pressemitteilung</title></head><body><div>
+  <h1>Pressemitteilung</h1><p>${SECTIONS[0]}</p><p>${SECTIONS[1]}</p>${box}<p>${SECTIONS[2]}</p><p>${SECTIONS[3]}</p></div></body></html>`;
+
+describe("consent notices inside the article", () => {
+
+  it.each([
+    "<div><p>Externer Inhalt</p><p>Wir respektieren deine Privatsphäre und stellen ohne dein Einverständnis keine Verbindung zu Twitter her.</p></div>",
+    "<p>Mit dem Laden des Videos akzeptieren Sie die Datenschutzerklärung von YouTube und erteilen Ihre Einwilligung.</p>",
+    "<p>Durch die weitere Nutzung der Seite stimmst du der Verwendung von Cookies zu.</p>",
+  ])("drops %s", (box) => {
+    expect(paragraphsOf(extractor.extractHtml(pressPage(box), "https://verband.example/pm").text)).toEqual(SECTIONS);
+  });
+
+  it("keeps an article sentence about consent that names no service", () => {
+    const sentence = "Die Einwilligung der Eltern ist nach dem neuen Gesetz nicht mehr nötig, wenn das Kind älter als vierzehn Jahre ist.";
+    expect(extractor.extractHtml(pressPage(`<p>${sentence}</p>`), "https://verband.example/pm").text).toContain(sentence);
+  });
+});

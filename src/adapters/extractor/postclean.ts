@@ -69,6 +69,19 @@ const AGENCY_REPORTING =
 const FILING_LINE =
   /^(?:this (?:entry|post) was posted\b|(?:dieser|der) (?:beitrag|eintrag|artikel|text) wurde\b.{0,100}?\b(?:veröffentlicht|abgelegt|gepostet)\b|bookmark the permalink|setze ein lesezeichen)/i;
 
+/**
+ * A cookie notice, or the placeholder of an embed that waits for consent ("keine Verbindung zu
+ * Twitter ohne dein Einverständnis"): what it asks for and whom it names, in either order.
+ */
+const EMBED_SERVICES = String.raw`twitter|youtube|instagram|facebook|tiktok|vimeo|spotify|soundcloud|drittanbieter\w*|third[- ]part(?:y|ies)`;
+const CONSENT_WORDS = String.raw`einverständnis|einwilligung|zustimmung|zustimmen|consent`;
+const CONSENT_NOTICE = new RegExp(
+  String.raw`\b(?:nutzung|besuch|verwendung|use|using|browsing|continuing)\b.{0,80}\bcookies\b|\bcookies\b.{0,80}\b(?:zustimm|einverstanden|akzeptier|agree|accept|consent)|\b(?:${CONSENT_WORDS})\b.{0,120}\b(?:${EMBED_SERVICES})\b|\b(?:${EMBED_SERVICES})\b.{0,120}\b(?:${CONSENT_WORDS})\b`,
+  "i",
+);
+/** The label such a placeholder shows instead of the embedded post. */
+const EMBED_PLACEHOLDER_LABEL = /^(?:externer inhalt|external content|externe inhalte)$/i;
+
 /** A label left where an ad was. */
 const AD_LABEL = /^(?:advert(?:isement)?|ads?|anzeige|werbung|sponsored|gesponsert|promoted|publicidad|publicidade|pubblicità|publicité|iklan|реклама|广告)$/i;
 
@@ -95,6 +108,7 @@ const RULES: Record<string, Rule> = {
   callToAction: (b, words) => words <= 45 && CALL_TO_ACTION_START.test(b.text) && CALL_TO_ACTION_TOPIC.test(b.text),
   copyright: (b, words) => words <= 30 && COPYRIGHT.test(b.text),
   filing: (b, words) => words <= 40 && FILING_LINE.test(b.text),
+  consent: (b, words) => (words <= 50 && CONSENT_NOTICE.test(b.text)) || (words <= 2 && EMBED_PLACEHOLDER_LABEL.test(b.text.trim())),
   adLabel: (b, words) => words <= 2 && AD_LABEL.test(b.text.trim()),
   credit: (b, words) => words <= 15 && CREDIT_LINE.test(b.text),
   agency: (b, words) => words <= 60 && AGENCY_REPORTING.test(b.text),
