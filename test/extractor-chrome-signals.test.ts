@@ -142,3 +142,17 @@ describe("consent notices inside the article", () => {
     expect(extractor.extractHtml(pressPage(`<p>${sentence}</p>`), "https://verband.example/pm").text).toContain(sentence);
   });
 });
+
+const INTRO = "Die Agentur veröffentlicht jeden Monat die offiziellen Zahlen zum Arbeitsmarkt. Hier lesen Sie, wie sich die Zahl der Arbeitslosen und der offenen Stellen entwickelt hat.";
+
+describe("an accordion marked up as a tab list", () => {
+  it("keeps the article it holds and drops a tab list of labels", () => {
+    const html = `<!DOCTYPE html><html lang="de"><head><title>Arbeitsmarkt im Januar</title></head><body>
+      <main><h1>Arbeitsmarkt im Januar</h1><p>${INTRO}</p>
+      <div role="tablist" class="tabs"><a href="#a">Übersicht</a> <a href="#b">Zahlen</a> <a href="#c">Archiv</a></div>
+      <div class="accordion" role="tablist"><div class="panel"><h2>Januar</h2><div role="tabpanel" class="collapse">
+      ${SECTIONS.map((p) => `<p>${p}</p>`).join("\n")}</div></div></div></main></body></html>`;
+    const article = extractor.extractHtml(html, "https://amt.example/arbeitsmarkt");
+    expect(paragraphsOf(article.text)).toEqual([INTRO, ...SECTIONS]);
+  });
+});

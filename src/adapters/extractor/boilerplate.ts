@@ -11,8 +11,19 @@ const NON_TEXT_TAGS = new Set(["SCRIPT", "STYLE", "LINK", "META", "NOSCRIPT"]);
 
 const CHROME_ROLES = new Set([
   "navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search",
-  "menu", "menubar", "toolbar", "tablist",
+  "menu", "menubar", "toolbar",
 ]);
+
+/**
+ * Roles of widgets that pages also put on the wrapper of tabs or an accordion holding the
+ * article: chrome only unless they hold much of the page's prose, as class names are.
+ */
+const WRAPPER_ROLES = new Set(["tablist"]);
+
+function wrapperRoleMatch(el: DomElement): string | undefined {
+  const role = el.getAttribute("role")?.toLowerCase();
+  return role && WRAPPER_ROLES.has(role) ? `role=${role}` : undefined;
+}
 
 /**
  * Class/id word parts that mark page chrome on news sites (English and German). Matched as whole
@@ -284,7 +295,7 @@ function removeChromeByClass(root: DomElement, options: BoilerplateOptions): num
       continue;
     }
     let remove = false;
-    const match = PROTECTED_TAGS.has(el.tagName) ? undefined : el.tagName === "ASIDE" ? "aside" : chromeClassMatch(el);
+    const match = PROTECTED_TAGS.has(el.tagName) ? undefined : el.tagName === "ASIDE" ? "aside" : (wrapperRoleMatch(el) ?? chromeClassMatch(el));
     if (match !== undefined) {
       remove = (prose.get(el) ?? 0) <= (NEVER_ARTICLE.test(match) ? total * MAX_PROSE_SHARE_NEVER_ARTICLE : limit) && !heldAsRun(el, match);
     }
