@@ -11,8 +11,19 @@ const NON_TEXT_TAGS = new Set(["SCRIPT", "STYLE", "LINK", "META", "NOSCRIPT"]);
 
 const CHROME_ROLES = new Set([
   "navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search",
-  "menu", "menubar", "toolbar", "tablist",
+  "menu", "menubar", "toolbar",
 ]);
+
+/**
+ * Roles of widgets that pages also put on the wrapper of tabs or an accordion holding the
+ * article: chrome only unless they hold much of the page's prose, as class names are.
+ */
+const WRAPPER_ROLES = new Set(["tablist"]);
+
+function wrapperRoleMatch(el: DomElement): string | undefined {
+  const role = el.getAttribute("role")?.toLowerCase();
+  return role && WRAPPER_ROLES.has(role) ? `role=${role}` : undefined;
+}
 
 /**
  * Class/id word parts that mark page chrome on news sites (English and German). Matched as whole
@@ -33,6 +44,7 @@ const CHROME_PARTS = new Set([
   "masthead", "footer", "byline", "dateline", "timestamp", "date", "dates", "datum", "meta",
   "author", "authors", "autor", "bio", "cta", "caption", "captions", "credit", "credits",
   "copyright", "gallery", "slideshow", "carousel", "swiper", "lightbox", "tags", "keywords", "print",
+  "postmetadata", "postmeta", "utility", "rating", "ratings",
 ]);
 
 /**
@@ -115,6 +127,7 @@ function removeStructuralChrome(root: DomElement, options: BoilerplateOptions): 
     if (NON_TEXT_TAGS.has(el.tagName)) reason = "script";
     else if (!PROTECTED_TAGS.has(el.tagName)) {
       if (CHROME_TAGS.has(el.tagName) && el.tagName !== "ASIDE") reason = el.tagName;
+      else if (el.tagName === "FIGURE" && isPictureWithCaption(el)) reason = "figure";
       else if (el.hasAttribute("hidden")) reason = "hidden";
       else {
         const role = el.getAttribute("role")?.toLowerCase();
@@ -131,6 +144,22 @@ function removeStructuralChrome(root: DomElement, options: BoilerplateOptions): 
   }
   removeAll(doomed);
   for (const post of embeddedPosts) keepEmbeddedPost(post);
+}
+
+/** Text up to which a <figure> around a picture is the picture's caption and credit. */
+const MAX_FIGURE_TEXT = 250;
+
+const HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"];
+
+/**
+ * A <figure> that shows a picture and says little besides: its text is a caption, a credit or a
+ * label, whether or not it sits in a <figcaption>. Figures of quotes or tables have no picture;
+ * one with a heading is the article's header (picture, headline, standfirst), not a caption.
+ */
+function isPictureWithCaption(el: DomElement): boolean {
+  if (el.getElementsByTagName("img").length === 0 && el.getElementsByTagName("picture").length === 0) return false;
+  if ((el.textContent ?? "").trim().length > MAX_FIGURE_TEXT) return false;
+  return HEADINGS.every((h) => el.getElementsByTagName(h).length === 0);
 }
 
 /** Quoted social posts: class names the embed scripts look for. */
@@ -215,11 +244,47 @@ function teaserArticles(root: DomElement, prose: ReadonlyMap<DomElement, number>
   return teasers;
 }
 
+/** A run of siblings condemned by one class part is kept when together they hold most of the page's prose. */
+const MIN_RUN_SHARE = 0.5;
+
+/** Parts whose elements come in runs of siblings that are never the article (a thread of comments). */
+const NEVER_ARTICLE_RUN = /^(?:comments?|kommentare|leserkommentare|replies|disqus)$/;
+
+/**
+ * Prose of the siblings of `el` (itself included) that chrome removal condemns by the same
+ * class part, each too small to be kept on its own. An article cut into sections that all carry
+ * one modifier ("section--ads": the section has an ad slot) holds the page's prose only as a
+ * whole, never section by section.
+ */
+function siblingRunProse(el: DomElement, match: string, prose: ReadonlyMap<DomElement, number>, limit: number): number {
+  const parent = el.parentElement;
+  if (!parent) return prose.get(el) ?? 0;
+  let sum = 0;
+  for (let i = 0; i < parent.children.length; i++) {
+    const sibling = parent.children[i];
+    if (!sibling) continue;
+    const own = prose.get(sibling) ?? 0;
+    // A sibling that holds the article alone stays anyway and says nothing about the others.
+    if (own > 0 && own <= limit && (sibling === el || chromeClassMatch(sibling) === match)) sum += own;
+  }
+  return sum;
+}
+
 /** Pass 2: elements whose class or id names them as chrome, unless they hold the article's prose. Returns the page's prose in characters. */
 function removeChromeByClass(root: DomElement, options: BoilerplateOptions): number {
   const { prose, total } = measureProse(root);
   const limit = total * MAX_PROSE_SHARE;
   const teasers = teaserArticles(root, prose, total);
+  const runs = new Map<DomElement, Map<string, number>>();
+  const heldAsRun = (el: DomElement, match: string): boolean => {
+    const parent = el.parentElement;
+    if (!parent || NEVER_ARTICLE.test(match) || NEVER_ARTICLE_RUN.test(match)) return false;
+    let byPart = runs.get(parent);
+    if (!byPart) runs.set(parent, (byPart = new Map()));
+    let sum = byPart.get(match);
+    if (sum === undefined) byPart.set(match, (sum = siblingRunProse(el, match, prose, limit)));
+    return sum > total * MIN_RUN_SHARE;
+  };
   const doomed: DomElement[] = [];
   const asideArticles: DomElement[] = [];
   for (let el: DomElement | null = root.firstElementChild; el; ) {
@@ -230,9 +295,9 @@ function removeChromeByClass(root: DomElement, options: BoilerplateOptions): num
       continue;
     }
     let remove = false;
-    const match = PROTECTED_TAGS.has(el.tagName) ? undefined : el.tagName === "ASIDE" ? "aside" : chromeClassMatch(el);
+    const match = PROTECTED_TAGS.has(el.tagName) ? undefined : el.tagName === "ASIDE" ? "aside" : (wrapperRoleMatch(el) ?? chromeClassMatch(el));
     if (match !== undefined) {
-      remove = (prose.get(el) ?? 0) <= (NEVER_ARTICLE.test(match) ? total * MAX_PROSE_SHARE_NEVER_ARTICLE : limit);
+      remove = (prose.get(el) ?? 0) <= (NEVER_ARTICLE.test(match) ? total * MAX_PROSE_SHARE_NEVER_ARTICLE : limit) && !heldAsRun(el, match);
     }
     if (remove && match !== undefined) {
       doomed.push(el);

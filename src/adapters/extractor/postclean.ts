@@ -43,7 +43,14 @@ const READ_MORE =
   /^\[?\(?(?:related|read more|read also|also read|see more|see also|more|also|also on [\w.]+|watch|listen|click here|lesen sie (?:auch|mehr|hier)|mehr zum thema|mehr dazu|mehr lesen|weiterlesen|auch interessant|siehe auch|zum thema|leggi anche|leia (?:também|mais)|veja também|lire aussi|lea (?:también|más)|lee también|le puede interesar|czytaj (?:też|także|więcej)|schon gelesen)\b\s*[:|»>?-]/i;
 
 const SECTION_END =
-  /^(?:you (?:may|might) (?:also )?like|more (?:news|stories|from|great|on|in|coverage|about|to explore)|related(?: (?:articles?|stories|posts?|coverage|news|content|reading|links))?|recommended(?: for you| stories| articles)?|read (?:more|next)|most (?:popular|read|viewed|shared)|popular(?: (?:now|this week|stories|posts))?|recent (?:articles|posts|stories)|trending(?: now)?|latest (?:news|stories|articles)|top stories|don'?t miss|about the author|über (?:den|die) autor(?:in)?|zur person|mehr zum thema|das könnte (?:sie|dich) auch interessieren|weitere (?:artikel|nachrichten|themen|beiträge)|auch interessant|meistgelesen|meist ?gelesene? artikel|neueste artikel|empfehlungen|lesen sie auch|themen|tags|schlagworte|join the conversation|comments?|kommentare|schon gelesen|empfohlene beiträge|weiterführende links|entdecke weitere|das thema könnte (?:sie|dich) auch interessieren|le puede interesar|lea también|czytaj (?:też|także))\b/i;
+  /^(?:you (?:may|might) (?:also )?like|more (?:news|stories|from|great|on|in|coverage|about|to explore)|related(?: (?:articles?|stories|posts?|coverage|news|content|reading|links))?|recommended(?: for you| stories| articles)?|read (?:more|next)|most (?:popular|read|viewed|shared)|popular(?: (?:now|this week|stories|posts))?|recent (?:articles|posts|stories)|trending(?: now)?|latest (?:news|stories|articles)|top stories|don'?t miss|about the author|über (?:den|die) autor(?:in)?|zur person|mehr zum thema|das könnte (?:sie|dich) auch interessieren|weitere (?:artikel|nachrichten|themen|beiträge)|weitere informationen(?=\s*:?\s*$)|auch interessant|meistgelesen|meist ?gelesene? artikel|neueste artikel|empfehlungen|lesen sie auch|themen|tags|schlagworte|join the conversation|comments?|kommentare|schon gelesen|empfohlene beiträge|weiterführende links|entdecke weitere|das thema könnte (?:sie|dich) auch interessieren|le puede interesar|lea también|czytaj (?:też|także))\b/i;
+
+/**
+ * Looser than SECTION_END ("Weitere Tourentipps", "Mehr zu Klima und Konsum"): such a heading may
+ * also open a section of the article, so it only goes with a section that is a list.
+ */
+const MORE_HEADING =
+  /^(?:weitere|mehr (?:zu|über|aus|von)|zum weiterlesen|weiterlesen|ähnliche|verwandte|neueste|aktuelle|beliebte|passend dazu|dazu passend|more|other|similar|latest|further reading)\b/i;
 
 const CALL_TO_ACTION_START =
   /^(?:follow|subscribe|sign up|join|click here|get (?:the|our|more)|listen|download|like this story|share this|email|e-mail|write to|reach|have a (?:news )?tip|contact|want more|don'?t forget|support|become a|folgen sie|abonnieren sie|melden sie sich|jetzt (?:abonnieren|anmelden|registrieren|testen)|hier (?:geht'?s|können sie|abonnieren)|registrieren sie sich|unterstützen sie)\b/i;
@@ -57,6 +64,23 @@ const CREDIT_LINE = /^\(?(?:photos?|images?|pictures?|fotos?|bild(?:er)?|credits
 
 const AGENCY_REPORTING =
   /^\(?(?:(?:additional )?reporting by|editing by|compiled by|with reporting by|[\w\s,.'’-]{0,120} contributed (?:reporting|to this report)|mitarbeit:|mit material (?:von|der)|quelle:\s*(?:dpa|afp|reuters|ap)\b)/i;
+
+/** Where a blog filed the post ("This entry was posted in News. Bookmark the permalink."). */
+const FILING_LINE =
+  /^(?:this (?:entry|post) was posted\b|(?:dieser|der) (?:beitrag|eintrag|artikel|text) wurde\b.{0,100}?\b(?:veröffentlicht|abgelegt|gepostet)\b|bookmark the permalink|setze ein lesezeichen)/i;
+
+/**
+ * A cookie notice, or the placeholder of an embed that waits for consent ("keine Verbindung zu
+ * Twitter ohne dein Einverständnis"): what it asks for and whom it names, in either order.
+ */
+const EMBED_SERVICES = String.raw`twitter|youtube|instagram|facebook|tiktok|vimeo|spotify|soundcloud|drittanbieter\w*|third[- ]part(?:y|ies)`;
+const CONSENT_WORDS = String.raw`einverständnis|einwilligung|zustimmung|zustimmen|consent`;
+const CONSENT_NOTICE = new RegExp(
+  String.raw`\b(?:nutzung|besuch|verwendung|use|using|browsing|continuing)\b.{0,80}\bcookies\b|\bcookies\b.{0,80}\b(?:zustimm|einverstanden|akzeptier|agree|accept|consent)|\b(?:${CONSENT_WORDS})\b.{0,120}\b(?:${EMBED_SERVICES})\b|\b(?:${EMBED_SERVICES})\b.{0,120}\b(?:${CONSENT_WORDS})\b`,
+  "i",
+);
+/** The label such a placeholder shows instead of the embedded post. */
+const EMBED_PLACEHOLDER_LABEL = /^(?:externer inhalt|external content|externe inhalte)$/i;
 
 /** A label left where an ad was. */
 const AD_LABEL = /^(?:advert(?:isement)?|ads?|anzeige|werbung|sponsored|gesponsert|promoted|publicidad|publicidade|pubblicità|publicité|iklan|реклама|广告)$/i;
@@ -83,6 +107,8 @@ const RULES: Record<string, Rule> = {
   readMore: (b, words) => words <= 30 && READ_MORE.test(b.text),
   callToAction: (b, words) => words <= 45 && CALL_TO_ACTION_START.test(b.text) && CALL_TO_ACTION_TOPIC.test(b.text),
   copyright: (b, words) => words <= 30 && COPYRIGHT.test(b.text),
+  filing: (b, words) => words <= 40 && FILING_LINE.test(b.text),
+  consent: (b, words) => (words <= 50 && CONSENT_NOTICE.test(b.text)) || (words <= 2 && EMBED_PLACEHOLDER_LABEL.test(b.text.trim())),
   adLabel: (b, words) => words <= 2 && AD_LABEL.test(b.text.trim()),
   credit: (b, words) => words <= 15 && CREDIT_LINE.test(b.text),
   agency: (b, words) => words <= 60 && AGENCY_REPORTING.test(b.text),
@@ -95,6 +121,22 @@ export interface PostCleanOptions {
   disabled?: ReadonlySet<string>;
   /** Called for every block dropped, with the rule that dropped it. */
   onDrop?: (block: TextBlock, rule: string) => void;
+}
+
+const HEADING_RANK: Record<string, number> = { H1: 1, H2: 2, H3: 3, H4: 4, H5: 5, H6: 6 };
+
+/**
+ * Index after the section that `blocks[start]` heads: up to the next heading of the same or a
+ * higher rank when it is a heading element, else to the end.
+ */
+function sectionEnd(blocks: readonly TextBlock[], start: number): number {
+  const rank = HEADING_RANK[blocks[start]?.tag ?? ""];
+  if (rank === undefined) return blocks.length;
+  for (let j = start + 1; j < blocks.length; j++) {
+    const other = HEADING_RANK[blocks[j]?.tag ?? ""];
+    if (other !== undefined && other <= rank) return j;
+  }
+  return blocks.length;
 }
 
 function isShortOrLinky(b: TextBlock): boolean {
@@ -115,15 +157,22 @@ export function cleanBlocks(blocks: readonly TextBlock[], options: PostCleanOpti
     const words = wordCount(block.text);
     if (words === 0) continue;
 
-    // A "More stories" style heading followed only by short or link-heavy blocks: the rest is a list.
-    if (!disabled.has("sectionEnd") && words <= 8 && SECTION_END.test(block.text)) {
-      const rest = blocks.slice(i + 1);
-      if (rest.every(isShortOrLinky)) {
-        for (const b of blocks.slice(i)) options.onDrop?.(b, "sectionEnd");
-        break;
+    // A "More stories" style heading over only short or link-heavy blocks: its section is a list.
+    if (!disabled.has("sectionEnd") && words <= 8) {
+      const strict = SECTION_END.test(block.text);
+      if (strict || (words <= 6 && block.tag in HEADING_RANK && MORE_HEADING.test(block.text))) {
+        const rest = blocks.slice(i + 1);
+        const end = rest.every(isShortOrLinky) ? blocks.length : sectionEnd(blocks, i);
+        if (blocks.slice(i + 1, end).every(isShortOrLinky)) {
+          for (const b of blocks.slice(i, end)) options.onDrop?.(b, "sectionEnd");
+          i = end - 1;
+          continue;
+        }
+        if (strict) {
+          options.onDrop?.(block, "sectionHeading");
+          continue;
+        }
       }
-      options.onDrop?.(block, "sectionHeading");
-      continue;
     }
 
     const ctx: RuleContext = { title, atEdge: i < EDGE_BLOCKS || i >= blocks.length - EDGE_BLOCKS };
