@@ -1,10 +1,10 @@
 import { decodeHTMLStrict } from "entities";
 import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
 import { cleanByline, cleanPersonNames } from "./byline.ts";
-import { dateFromText, dateFromUrl, normalizeDate } from "./dates.ts";
 import { headingCandidates } from "./heading-parts.ts";
+import { attribute, type DateContext, DateEvidence } from "./date-evidence.ts";
 import { type HeadingCandidate, stripSiteSuffix } from "./headline.ts";
-import { dateAfterHeadline, type VisibleDate } from "./visible-date.ts";
+import { resolveUrl } from "./page-url.ts";
 
 /** What the page says about itself, gathered before any cleaning touches the DOM. */
 export interface PageMetadata {
@@ -35,6 +35,9 @@ export interface PageMetadata {
 
 const ARTICLE_TYPES =
   /^(?:Article|NewsArticle|AnalysisNewsArticle|AskPublicNewsArticle|BackgroundNewsArticle|OpinionNewsArticle|ReportageNewsArticle|ReviewNewsArticle|Report|SatiricalArticle|ScholarlyArticle|SocialMediaPosting|BlogPosting|LiveBlogPosting|TechArticle|LiveBlog)$/;
+
+/** JSON-LD types of the page itself (schema.org WebPage and its kinds). */
+const WEB_PAGE_TYPES = /^(?:WebPage|ItemPage|AboutPage|FAQPage|QAPage|ProfilePage|MedicalWebPage)$/;
 
 /** Class or id of a paywall overlay or gate (not of login links that merely mention one). */
 const PAYWALL_CLASS =
@@ -139,9 +142,16 @@ interface JsonLdFacts {
 function readJsonLd(objects: readonly JsonObject[]): JsonLdFacts {
   const facts: JsonLdFacts = { authors: [], isArticle: false, notFree: false };
   let websiteName: string | undefined;
+  /** A WebPage's dates, for pages whose JSON-LD describes no article. */
+  let pagePublished: string | undefined;
+  let pageModified: string | undefined;
   for (const node of objects) {
     const types = typesOf(node);
     if (types.includes("WebSite") && !websiteName) websiteName = firstString(node["name"]);
+    if (types.some((t) => WEB_PAGE_TYPES.test(t)) && !pagePublished) {
+      pagePublished = firstString(node["datePublished"]) ?? firstString(node["dateCreated"]);
+      pageModified = firstString(node["dateModified"]);
+    }
     if (!types.some((t) => ARTICLE_TYPES.test(t))) continue;
     if (facts.isArticle) {
       // The first article object describes the page; later ones are usually related items.
@@ -171,6 +181,10 @@ function readJsonLd(objects: readonly JsonObject[]): JsonLdFacts {
     }
   }
   if (!facts.siteName && websiteName) facts.siteName = websiteName;
+  if (!facts.published && !facts.modified) {
+    if (pagePublished) facts.published = pagePublished;
+    if (pageModified) facts.modified = pageModified;
+  }
   return facts;
 }
 
@@ -190,69 +204,13 @@ function firstMeta(meta: MetaMap, keys: readonly string[]): string | undefined {
   return undefined;
 }
 
-const DATE_META_KEYS = [
-  "article:published_time", "og:article:published_time", "datepublished", "date", "pubdate",
-  "publishdate", "publish-date", "publish_date", "published_time", "published-date",
-  "dc.date.issued", "dc.date", "dcterms.date", "dcterms.created", "dc.date.created",
-  "sailthru.date", "parsely-pub-date", "article.published", "article_date_original",
-  "citation_publication_date", "original-publish-date", "og:published_time", "datecreated",
-];
-
 const AUTHOR_META_KEYS = ["author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl", "citation_author"];
 
 const MAX_HEADINGS = 60;
-/** Dates in visible text kept from one walk (the first ones in the document). */
-const MAX_TEXT_DATES = 80;
-
-/** An element's attribute, also under the camelCase name some server renderers write ("dateTime"). */
-function attribute(el: DomElement, name: string, camel: string): string | undefined {
-  return el.getAttribute(name) ?? el.getAttribute(camel) ?? undefined;
-}
 const NO_TEXT_TAGS = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TITLE", "OPTION"]);
-/** Class or id of an element that states when the page was published. */
-const DATE_CLASS = /date|datum|time|zeit|publish|posted|entry-meta|post-meta|article-meta|byline|dateline/i;
-
-/** Text of an element when it is short (a dateline), else undefined. */
-function shortText(el: DomElement): string | undefined {
-  const text = el.textContent ?? "";
-  return text.length <= 200 ? text : undefined;
-}
-
-/** Longer texts that open with a date: a press release's "27.1.2022 - Bei der …". */
-const LEADING_DATE_CHARS = 24;
-
-/**
- * The date a small element shows: its whole text when short ("am <b>5.</b> Mai 2021"), the
- * opening of a longer one, or, in an element with many children, its own text between them
- * ("<a>Yngrid</a> · November 22, 2011 · <a>Email</a>").
- */
-function visibleDate(el: DomElement): string | undefined {
-  if (el.children.length > 3) {
-    let own = "";
-    for (let child = el.firstChild; child; child = child.nextSibling) if (child.nodeType === 3) own += ` ${child.textContent ?? ""}`;
-    return /\d{4}/.test(own) ? dateFromText(own) : undefined;
-  }
-  // Only small subtrees: a wrapper with few children may hold the whole page.
-  for (let i = 0; i < el.children.length; i++) if ((el.children[i]?.children.length ?? 0) > 3) return undefined;
-  const text = el.textContent ?? "";
-  const whole = text.length <= 400 ? dateFromText(text) : undefined;
-  if (whole) return whole;
-  const opening = /^\s*\d/.test(text) ? text.trimStart().slice(0, LEADING_DATE_CHARS) : undefined;
-  return opening ? dateFromText(opening) : undefined;
-}
 
 function textOf(el: DomElement): string {
   return (el.textContent ?? "").replace(/\s+/g, " ").trim();
-}
-
-function resolveUrl(value: string | undefined, base: string | undefined): string | undefined {
-  if (!value) return undefined;
-  try {
-    const url = base ? new URL(value, base) : new URL(value);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function primaryLanguage(tag: string | undefined): string | undefined {
@@ -274,8 +232,6 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   const meta: MetaMap = new Map();
   const jsonLd: JsonObject[] = [];
   let canonical: string | undefined;
-  let firstTimeDatetime: string | undefined;
-  let itempropDate: string | undefined;
   let itempropAuthor: string | undefined;
   let itempropHeadline: string | undefined;
   let relAuthor: string | undefined;
@@ -283,13 +239,8 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   let firstH1: string | undefined;
   let documentTitle: string | undefined;
   const headings: HeadingCandidate[] = [];
-  /** A date in an element named like a dateline (class "date", "meta", "posted"…). */
-  let classDate: string | undefined;
-  /** Dates in short visible texts, with how many leaves came before them. */
-  const textDates: VisibleDate[] = [];
+  const dates = new DateEvidence();
   let leaves = 0;
-  /** A date in the permalink of a heading ("<h2><a href="/2020/01/13/post">"). */
-  let headingLinkDate: string | undefined;
   let hasPaywallElement = false;
 
   const root = doc.documentElement;
@@ -315,25 +266,17 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       if (!canonical && rel.split(/\s+/).includes("canonical")) canonical = el.getAttribute("href") ?? undefined;
       continue;
     }
-    if (tag === "TIME" && !firstTimeDatetime) {
-      const dt = attribute(el, "datetime", "dateTime");
-      if (dt) firstTimeDatetime = dt;
-    }
     if ((tag === "H1" || tag === "H2" || tag === "H3") && headings.length < MAX_HEADINGS) {
       const [whole, ...parts] = headingCandidates(el, headings.length, leaves);
       if (whole) headings.push(whole, ...parts);
       if (tag === "H1" && firstH1 === undefined && whole?.text && !whole.logo) firstH1 = whole.text;
     }
-    if (!headingLinkDate && tag === "A" && headings.length > 0 && el.parentElement && /^H[1-3]$/.test(el.parentElement.tagName)) {
-      headingLinkDate = dateFromUrl(resolveUrl(el.getAttribute("href") ?? undefined, baseUrl ?? "http://page.invalid/"));
-    }
+    const cls = `${el.className || ""} ${el.id || ""}`;
+    dates.visit(el, cls, headings.length > 0, baseUrl);
     if (tag === "TITLE" && documentTitle === undefined) documentTitle = textOf(el);
     const itemprop = attribute(el, "itemprop", "itemProp");
     if (itemprop) {
       const props = itemprop.toLowerCase().split(/\s+/);
-      if (!itempropDate && props.includes("datepublished")) {
-        itempropDate = attribute(el, "datetime", "dateTime") ?? el.getAttribute("content") ?? textOf(el);
-      }
       if (!itempropAuthor && props.includes("author")) {
         const nameEl = el.querySelector('[itemprop~="name"]');
         itempropAuthor = nameEl ? (nameEl.getAttribute("content") ?? textOf(nameEl)) : (el.getAttribute("content") ?? textOf(el));
@@ -343,18 +286,10 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
     if (!relAuthor && tag === "A" && (el.getAttribute("rel") ?? "").toLowerCase().split(/\s+/).includes("author")) {
       relAuthor = textOf(el);
     }
-    const cls = `${el.className || ""} ${el.id || ""}`;
-    if (!classDate && cls.length > 1 && DATE_CLASS.test(cls)) {
-      const text = el.getAttribute("datetime") ?? el.getAttribute("content") ?? shortText(el);
-      if (text) classDate = dateFromText(text);
-    }
     if (!NO_TEXT_TAGS.has(tag)) {
       // Leaves, and small elements whose date is split over children ("am <b>5.</b> Mai 2021").
       if (el.children.length === 0) leaves++;
-      if (textDates.length < MAX_TEXT_DATES && (textDates.at(-1)?.leafAt ?? -1) < leaves) {
-        const iso = visibleDate(el);
-        if (iso) textDates.push({ leafAt: leaves, iso });
-      }
+      dates.visitText(el, leaves);
     }
     if (cls.length > 1) {
       if (!hasPaywallElement && PAYWALL_CLASS.test(cls)) hasPaywallElement = true;
@@ -391,17 +326,18 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
     }
   }
 
-  const urlDate = dateFromUrl(resolveUrl(canonical, baseUrl) ?? resolveUrl(meta.get("og:url"), baseUrl) ?? resolveUrl(baseUrl, undefined));
-  const titleDate = documentTitle ? dateFromText(documentTitle) : undefined;
-  const textDate = dateAfterHeadline(textDates, headings, [result.title, result.documentTitle && stripSiteSuffix(result.documentTitle)], result.siteName);
-  const dateCandidates = [ld.published, firstMeta(meta, DATE_META_KEYS), itempropDate, firstTimeDatetime, urlDate, headingLinkDate, classDate, titleDate, textDate, ld.modified, meta.get("article:modified_time")];
-  for (const candidate of dateCandidates) {
-    const iso = candidate ? normalizeDate(candidate) : undefined;
-    if (iso) {
-      result.publishedAt = iso;
-      break;
-    }
-  }
+  const dateContext: DateContext = {
+    meta,
+    jsonLdPublished: ld.published,
+    jsonLdModified: ld.modified,
+    url: resolveUrl(canonical, baseUrl) ?? resolveUrl(meta.get("og:url"), baseUrl) ?? resolveUrl(baseUrl, undefined),
+    documentTitle,
+    headings,
+    declaredTitles: [result.title, result.documentTitle && stripSiteSuffix(result.documentTitle)],
+    siteName: result.siteName,
+  };
+  const publishedAt = dates.published(dateContext);
+  if (publishedAt) result.publishedAt = publishedAt;
 
   const declared = primaryLanguage(htmlLang) ?? primaryLanguage(ld.language) ?? primaryLanguage(meta.get("og:locale")) ?? primaryLanguage(meta.get("content-language")) ?? primaryLanguage(meta.get("dc.language")) ?? primaryLanguage(meta.get("language"));
   if (declared) result.declaredLanguage = declared;

@@ -4,6 +4,11 @@ import { bestHeading, type HeadingCandidate } from "./headline.ts";
 export interface VisibleDate {
   leafAt: number;
   iso: string;
+  /**
+   * Probably not when the page was published (in a comment, menu, sidebar, teaser or quote,
+   * or labelled as an update): taken only for want of another.
+   */
+  weak?: boolean;
 }
 
 /** Leaf elements after the headline searched for its dateline. */
@@ -17,6 +22,11 @@ const WINDOW_BEFORE = 12;
  * without headings takes the first date it shows.
  */
 export function dateAfterHeadline(dates: readonly VisibleDate[], headings: readonly HeadingCandidate[], declared: ReadonlyArray<string | undefined>, siteName: string | undefined): string | undefined {
+  const own = dates.filter((d) => !d.weak);
+  return nearHeadline(own, headings, declared, siteName) ?? (own.length < dates.length ? nearHeadline(dates, headings, declared, siteName) : undefined);
+}
+
+function nearHeadline(dates: readonly VisibleDate[], headings: readonly HeadingCandidate[], declared: ReadonlyArray<string | undefined>, siteName: string | undefined): string | undefined {
   if (dates.length === 0) return undefined;
   if (headings.length === 0) return dates[0]?.iso;
   const anchors = [bestHeading(headings, declared, siteName), headings.find((h) => h.tag === "H1"), headings[0]];
