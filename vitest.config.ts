@@ -4,8 +4,10 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     pool: "forks",
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // A hang guard, not a speed target: CLI tests spawn several processes each, and on a loaded
+    // two-core machine one spawn can take several seconds.
+    testTimeout: 90_000,
+    hookTimeout: 60_000,
     // Tests start their own loopback servers; two cores, so keep parallelism modest.
     maxWorkers: 2,
   },

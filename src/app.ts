@@ -3,14 +3,13 @@ import type { Logger } from "./logger.ts";
 import { createChartRenderer } from "./adapters/chart/price-chart.ts";
 import { createArticleExtractor } from "./adapters/extractor/index.ts";
 import { createPageFetcher } from "./adapters/fetch/guarded-fetcher.ts";
-import { createLinkPolicy } from "./adapters/fetch/link-policy.ts";
 import { createOpenAiEngine } from "./adapters/llm/openai-engine.ts";
 import { createOpenAiSynthesizer } from "./adapters/llm/openai-synthesis.ts";
 import { createYahooChartMarketData } from "./adapters/market/yahoo-chart.ts";
 import { createFeedFetcher } from "./adapters/news/feed-fetcher.ts";
 import { DEFAULT_FEED_TEMPLATES, expandFeedTemplates } from "./adapters/news/feed-templates.ts";
 import { openStore } from "./adapters/store/open-store.ts";
-import { loadSymbolDirectory } from "./adapters/symbols/directory.ts";
+import { loadSymbolDirectory, loadSymbolDirectoryOnFirstUse } from "./adapters/symbols/directory.ts";
 import { createExtractiveEngine } from "./core/extractive/engine.ts";
 import { createDigestBuilder } from "./core/digest-builder.ts";
 import type { DigestBuilder } from "./core/digest.ts";
@@ -20,18 +19,11 @@ import { noMetrics, type Metrics } from "./core/metrics.ts";
 import type { Store } from "./core/store.ts";
 import { createSharedWork } from "./core/shared-work.ts";
 import { createSummarizer, type Summarizer } from "./core/summarize.ts";
-import type { CommandServices } from "./discord/command.ts";
-import { createBriefLimits } from "./discord/limits.ts";
-import { gatewayReady } from "./discord/client.ts";
-import { storePing } from "./http/health.ts";
-import { startOpsServer, type OpsServer } from "./http/server.ts";
-import type { PrometheusMetrics } from "./adapters/metrics/prometheus.ts";
-import type { Client } from "discord.js";
-import { deliverDigest } from "./jobs/delivery.ts";
 
 /**
- * Everything the CLI and the bot share, built once from validated config. Everything loads here,
- * before the bot logs in: a bot is a long-running process, and first-use latency is a user's wait.
+ * Everything the CLI and the bot share, built once from validated config. For the bot everything
+ * loads here, before it logs in: a bot is a long-running process, and first-use latency is a
+ * user's wait. Nothing here loads discord.js (the bot's wiring is in bot-services.ts).
  */
 export interface App {
   config: Config;
@@ -54,11 +46,18 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, logger: Logger, options: { metrics?: Metrics } = {}): Promise<App> {
+export interface AppOptions {
+  metrics?: Metrics;
+  /** "at start" (default) for the bot; "on first use" for one-shot CLI runs that may not need it. */
+  symbols?: "at start" | "on first use";
+}
+
+export async function createApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const metrics = options.metrics ?? noMetrics;
   const store = await openStore(config.database, { logger });
   const fetcher = createPageFetcher({ ...config.fetch, logger });
-  const symbols = loadSymbolDirectory(config.symbolsPath);
+  const symbols =
+    options.symbols === "on first use" ? loadSymbolDirectoryOnFirstUse(config.symbolsPath) : loadSymbolDirectory(config.symbolsPath);
   const extractive = createExtractiveEngine({ symbols });
   const llmOptions = config.llm ? { ...config.llm, logger, metrics } : undefined;
   const llm = llmOptions ? createOpenAiEngine(llmOptions) : undefined;
@@ -109,45 +108,4 @@ export async function createApp(config: Config, logger: Logger, options: { metri
     },
     close: () => store.close(),
   };
-}
-
-/** What the bot's commands may use (each command declares the few it does use). */
-export function commandServices(app: App): CommandServices {
-  const { config, store } = app;
-  return {
-    store,
-    symbols: app.symbols,
-    summarizer: app.summarizer,
-    digestBuilder: app.digestBuilder,
-    links: createLinkPolicy(config.fetch.allowPrivate),
-    limits: createBriefLimits(store, {
-      cooldownS: config.discord.summarizeCooldownS,
-      guildDailyBriefs: config.discord.guildDailyBriefs,
-      digestPostCooldownS: config.digest.nowCooldownS,
-    }),
-    watchLimit: config.digest.watchLimit,
-    ...(app.market ? { market: app.market } : {}),
-    charts: app.charts,
-    feedUrlsFor: app.feedUrlsFor,
-    deliverDigest: (sender, owner, request) =>
-      deliverDigest({ store, sender, log: app.logger, owner, policy: { leaseMs: config.digest.leaseS * 1000 } }, request),
-    engine: app.llm ? { name: "llm", model: app.llm.model } : { name: "extractive" },
-  };
-}
-
-/** /healthz and /metrics for the running bot (HTTP_PORT set); undefined when off. */
-export async function startBotOpsServer(app: App, client: Client, metrics: PrometheusMetrics): Promise<OpsServer | undefined> {
-  const http = app.config.http;
-  if (http === undefined) return undefined;
-  return startOpsServer({
-    port: http.port,
-    host: http.host,
-    log: app.logger.child({ component: "http" }),
-    metrics: () => metrics.render(),
-    health: {
-      gatewayReady: () => gatewayReady(client),
-      pingStore: storePing(app.store),
-      lastSchedulerTick: () => metrics.lastSchedulerTick,
-    },
-  });
 }

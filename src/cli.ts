@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from "./config.ts";
-import { createApp, type App } from "./app.ts";
+import type { App } from "./app.ts";
 import { createLogger, secretsOf } from "./logger.ts";
 import { isUserFacingError } from "./core/errors.ts";
 import { extractCommand } from "./cli/extract-command.ts";
@@ -37,7 +37,9 @@ export async function runCli(argv: string[]): Promise<number> {
     const config = loadConfig();
     // The CLI logs errors only unless LOG_LEVEL asks for more: warnings reach the user in the output itself.
     const logger = createLogger(config.logLevel ?? "error", { secrets: secretsOf(config) });
-    app = await createApp(config, logger);
+    // Loaded here, not at the top: usage errors and --help answer without loading every adapter.
+    const { createApp } = await import("./app.ts");
+    app = await createApp(config, logger, { symbols: "on first use" });
     return app;
   };
   try {

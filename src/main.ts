@@ -1,4 +1,5 @@
-import { commandServices, createApp, startBotOpsServer, type App } from "./app.ts";
+import { createApp, type App } from "./app.ts";
+import { commandServices, startBotOpsServer } from "./bot-services.ts";
 import { commands } from "../commands/index.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { UserFacingError } from "./core/errors.ts";

@@ -232,4 +232,15 @@ describe("extract", () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).brief.keyPoints.length).toBeGreaterThanOrEqual(3);
   });
+
+  it("shows too short text with extract, and summarize refuses it saying how much to paste", async () => {
+    const text = "Dax fester.\n\nMehr nicht.\n";
+    const extracted = await runCli(["extract", "-", "--json"], { env: { DATABASE_URL: freshDb() }, stdin: text });
+    expect(extracted.code).toBe(0);
+    expect(JSON.parse(extracted.stdout)).toMatchObject({ ok: true, assessment: "not_article", text: "Dax fester.\n\nMehr nicht." });
+    const summarized = await runCli(["summarize", "-"], { env: { DATABASE_URL: freshDb() }, stdin: text });
+    expect(summarized.code).toBe(1);
+    expect(summarized.stderr.trim().split("\n")).toHaveLength(1);
+    expect(summarized.stderr).toMatch(/too short.*at least 15 words/);
+  });
 });

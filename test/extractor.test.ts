@@ -324,9 +324,11 @@ describe("fromText", () => {
     expect(paragraphsOf(article.text)).toHaveLength(4);
   });
 
-  it("rejects empty and too short text", () => {
+  it("rejects empty text and reports too short text as no article, keeping its words", () => {
     expect(extractionError(() => extractor.fromText("  \n ")).code).toBe("invalid_input");
-    expect(extractionError(() => extractor.fromText("Dax fester.\n\nMehr nicht.")).code).toBe("not_article");
+    const short = extractor.fromText("Dax fester.\n\nMehr nicht.");
+    expect(short.assessment).toBe("not_article");
+    expect(short.text).toMatch(/Mehr nicht/);
   });
 });
 

@@ -131,7 +131,7 @@ export function createSummarizer(deps: SummarizerDeps): Summarizer {
 
   async function summarizeUncoalesced(input: SummarizeInput, key: BriefCacheKey, options: SummarizeOptions): Promise<SummarizeOutcome> {
     const article = await loadArticle(input, options.signal);
-    assertSummarizable(article);
+    assertSummarizable(article, input.kind === "text" ? "pasted text" : "page");
     if (input.kind !== "url") key = { ...key, source: sourceKey(input, article) };
     const cached = await deps.store.getBrief(key);
     if (cached) return { result: { ...cached.result, cached: true }, llmRequests: 0 };

@@ -7,7 +7,8 @@
  */
 import type { Logger } from "pino";
 import { commands as registry } from "../../commands/index.ts";
-import { commandServices, createApp, type App } from "../../src/app.ts";
+import { createApp, type App } from "../../src/app.ts";
+import { commandServices } from "../../src/bot-services.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createBot, type Bot } from "../../src/discord/bot.ts";
 import type { Command } from "../../src/discord/command.ts";

@@ -1,10 +1,9 @@
 import type { Article } from "../../core/article.ts";
+import { MIN_PASTED_TEXT_WORDS } from "../../core/article-gate.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import { resolveLanguage } from "./language.ts";
 import { wordCount } from "./postclean.ts";
 
-/** Plain text shorter than this has nothing to summarize. */
-export const MIN_TEXT_WORDS = 15;
 /** Below this, pasted text is a short item (a wire story of a few sentences). */
 const ARTICLE_WORDS = 80;
 const MAX_TITLE_CHARS = 150;
@@ -64,14 +63,12 @@ export function articleFromText(text: string): Article {
   if (!first) throw new UserFacingError("invalid_input", "There is no text to summarize. Paste the article text or send a link.");
   const bodyText = body.join("\n\n");
   const words = wordCount(bodyText);
-  if (words < MIN_TEXT_WORDS) {
-    throw new UserFacingError("not_article", `That text is too short to summarize (${words} words). Paste the whole article, at least ${MIN_TEXT_WORDS} words.`);
-  }
   return {
     title: titled ? firstLine : firstSentence(first),
     text: bodyText,
     language: resolveLanguage(bodyText, undefined),
     excerpt: truncate(first, EXCERPT_CHARS),
-    assessment: words < ARTICLE_WORDS ? "short" : "article",
+    // Reported, not refused: `extract` shows any text; the summarizer decides what it can brief.
+    assessment: words < MIN_PASTED_TEXT_WORDS ? "not_article" : words < ARTICLE_WORDS ? "short" : "article",
   };
 }

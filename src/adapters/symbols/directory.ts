@@ -4,7 +4,7 @@
  *
  * Memory: the listings live in columns (listings.ts) and the name keys in one map (matcher.ts).
  * Everything is built when the directory is loaded (~0.3 s): a bot loads it at start, so the
- * first autocomplete is as fast as any other.
+ * first autocomplete is as fast as any other; the CLI builds it on first use.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -39,6 +39,25 @@ export function loadSymbolDirectory(path?: string): SymbolDirectory {
   const directory = directoryOf(Listings.build(builder));
   cache.set(target, directory);
   return directory;
+}
+
+/**
+ * The same directory, built when it is first asked something: a one-shot command (a CLI run that
+ * fails at the fetch, an `extract`) then never pays the build. A missing folder is still reported now.
+ */
+export function loadSymbolDirectoryOnFirstUse(path?: string): SymbolDirectory {
+  dataFiles(resolve(path ?? SHIPPED_DIR));
+  let loaded: SymbolDirectory | undefined;
+  const directory = (): SymbolDirectory => (loaded ??= loadSymbolDirectory(path));
+  return {
+    get size() {
+      return directory().size;
+    },
+    get: (symbol) => directory().get(symbol),
+    findInText: (text, options) => directory().findInText(text, options),
+    search: (query, limit) => directory().search(query, limit),
+    company: (name) => directory().company(name),
+  };
 }
 
 function dataFiles(target: string): string[] {
