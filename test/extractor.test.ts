@@ -163,7 +163,7 @@ describe("byline cleaning", () => {
     ["Von Max Muster | dpa", "Max Muster"],
     ["Max Muster, dpa-AFX, 19.11.2019, 10:48 Uhr", "Max Muster"],
     ["By Justine Example - 11/18/19 11:04 PM EST", "Justine Example"],
-    ["von Erika Beispiel und Max Muster", "Erika Beispiel, Max Muster"],
+    ["von Erika Beispiel und Max Muster", "Erika Beispiel und Max Muster"],
     ["Ein Kommentar von Anna Schmidt", "Anna Schmidt"],
     ["By AMY EXAMPLE | NJ Advance Media for NJ.com", "Amy Example"],
     ["Robert Sample, AP National Security Writer", "Robert Sample"],

@@ -3,7 +3,7 @@ import { UserFacingError } from "../../core/errors.ts";
 import type { ArticleExtractor } from "../../core/ports.ts";
 import { NOT_ARTICLE_MESSAGE } from "../../core/article-gate.ts";
 import { assessArticle } from "./assess.ts";
-import { cleanByline } from "./byline.ts";
+import { chooseFrom, fullerForm } from "./byline-choice.ts";
 import { normalizeDate } from "./dates.ts";
 import { extractContentChecked } from "./content.ts";
 import { parseHtml } from "./dom.ts";
@@ -31,13 +31,13 @@ function chooseTitle(metadata: PageMetadata, readabilityTitle: string | undefine
   return stripSiteSuffix(stripSiteName(collapseTitle(candidate), metadata.siteName));
 }
 
+/** A person the page names; then Readability's guess and "Von …" lines; then a newsroom or organization. */
 function chooseByline(metadata: PageMetadata, readabilityByline: string | undefined, droppedBylines: readonly string[]): string | undefined {
   if (metadata.byline) return metadata.byline;
-  for (const candidate of [readabilityByline, ...droppedBylines]) {
-    const cleaned = candidate ? cleanByline(candidate) : undefined;
-    if (cleaned) return cleaned;
-  }
-  return undefined;
+  const candidates = [readabilityByline, ...droppedBylines].filter((v): v is string => !!v).map((value) => ({ value, kind: "visible" as const }));
+  const visible = chooseFrom(candidates, metadata.siteNames);
+  if (visible.person) return fullerForm(visible.person, metadata.authorTexts, metadata.siteNames);
+  return metadata.fallbackByline ?? visible.team;
 }
 
 function firstDate(lines: readonly string[]): string | undefined {

@@ -1,6 +1,6 @@
 import { decodeHTMLStrict } from "entities";
 import { type DomDocument, type DomElement, nextElement } from "./dom.ts";
-import { cleanByline, cleanPersonNames } from "./byline.ts";
+import { type BylineCandidate, chooseFrom, fullerForm, siteNameForms } from "./byline-choice.ts";
 import { headingCandidates } from "./heading-parts.ts";
 import { attribute, type DateContext, DateEvidence } from "./date-evidence.ts";
 import { type HeadingCandidate, stripSiteSuffix } from "./headline.ts";
@@ -16,7 +16,14 @@ export interface PageMetadata {
   documentTitle?: string;
   /** The page's h1–h3 headings (and the parts of one made of several, such as kicker and headline). */
   headings: HeadingCandidate[];
+  /** The author the page declares or shows near its text, cleaned; undefined when unsure. */
   byline?: string;
+  /** A newsroom or an organization named as author: a last resort after the visible bylines. */
+  fallbackByline?: string;
+  /** The site's names in comparable form, which no byline may be. */
+  siteNames: ReadonlySet<string>;
+  /** Texts of author elements (bylines, author boxes), for the fuller form of a name. */
+  authorTexts: string[];
   siteName?: string;
   publishedAt?: string;
   /** Declared language, primary subtag lowercase. */
@@ -45,6 +52,10 @@ const PAYWALL_CLASS =
 
 /** Class or id of the element that names the author (Readability's byline signal). */
 const BYLINE_CLASS = /byline|author|writtenby|p-author|autor/i;
+/** Author classes of comments and comment forms ("comment-author", "comment-form-author"). */
+const COMMENT_CLASS = /comment|reply|respond|kommentar/i;
+const MAX_CLASS_BYLINES = 6;
+const MAX_AUTHOR_TEXTS = 12;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -106,20 +117,29 @@ function parseJsonLd(text: string): Json | undefined {
   }
 }
 
-function authorNames(value: Json | undefined): string[] {
+interface AuthorNames {
+  people: string[];
+  organizations: string[];
+}
+
+/** Authors by type; an author given only by "@id" (Yoast's @graph) is looked up there. */
+function authorNames(value: Json | undefined, byId: ReadonlyMap<string, JsonObject>): AuthorNames {
   const people: string[] = [];
   const organizations: string[] = [];
-  for (const item of asArray(value)) {
+  for (const entry of asArray(value)) {
+    let item = entry;
+    if (isObject(item) && item["name"] === undefined && typeof item["@id"] === "string") item = byId.get(item["@id"]) ?? item;
     if (typeof item === "string") {
       people.push(item);
     } else if (isObject(item)) {
       const name = firstString(item["name"]);
       if (!name) continue;
-      if (typesOf(item).includes("Organization")) organizations.push(name);
-      else people.push(name);
+      const types = typesOf(item);
+      if (types.includes("Person") || !types.some((t) => /Organization|Corporation|WebSite|Brand/.test(t))) people.push(name);
+      else organizations.push(name);
     }
   }
-  return people.length > 0 ? people : organizations;
+  return { people, organizations };
 }
 
 function isFalse(value: Json | undefined): boolean {
@@ -128,7 +148,11 @@ function isFalse(value: Json | undefined): boolean {
 
 interface JsonLdFacts {
   title?: string;
-  authors: string[];
+  authors: AuthorNames;
+  /** Other names the site goes by (publisher, WebSite). */
+  siteNames: string[];
+  /** A person publishes the site (a personal blog): the site's name is the author's. */
+  personPublisher?: boolean;
   published?: string;
   modified?: string;
   siteName?: string;
@@ -140,14 +164,22 @@ interface JsonLdFacts {
 }
 
 function readJsonLd(objects: readonly JsonObject[]): JsonLdFacts {
-  const facts: JsonLdFacts = { authors: [], isArticle: false, notFree: false };
+  const facts: JsonLdFacts = { authors: { people: [], organizations: [] }, siteNames: [], isArticle: false, notFree: false };
+  const byId = new Map<string, JsonObject>();
+  for (const node of objects) {
+    const id = node["@id"];
+    if (typeof id === "string" && !byId.has(id)) byId.set(id, node);
+  }
   let websiteName: string | undefined;
   /** A WebPage's dates, for pages whose JSON-LD describes no article. */
   let pagePublished: string | undefined;
   let pageModified: string | undefined;
   for (const node of objects) {
     const types = typesOf(node);
-    if (types.includes("WebSite") && !websiteName) websiteName = firstString(node["name"]);
+    if (types.includes("WebSite") && !websiteName) {
+      websiteName = firstString(node["name"]);
+      if (websiteName) facts.siteNames.push(websiteName);
+    }
     if (types.some((t) => WEB_PAGE_TYPES.test(t)) && !pagePublished) {
       pagePublished = firstString(node["datePublished"]) ?? firstString(node["dateCreated"]);
       pageModified = firstString(node["dateModified"]);
@@ -160,7 +192,7 @@ function readJsonLd(objects: readonly JsonObject[]): JsonLdFacts {
     facts.isArticle = true;
     const title = firstString(node["headline"]) ?? firstString(node["name"]);
     if (title) facts.title = title;
-    facts.authors = authorNames(node["author"] ?? node["creator"]);
+    facts.authors = authorNames(node["author"] ?? node["creator"], byId);
     const published = firstString(node["datePublished"]) ?? firstString(node["dateCreated"]);
     if (published) facts.published = published;
     const modified = firstString(node["dateModified"]);
@@ -168,6 +200,12 @@ function readJsonLd(objects: readonly JsonObject[]): JsonLdFacts {
     const publisher = asArray(node["publisher"]).find(isObject);
     const publisherName = publisher ? firstString(publisher["name"]) : undefined;
     if (publisherName) facts.siteName = publisherName;
+    const publisherId = publisher?.["@id"];
+    const publisherNode = publisher && publisherName === undefined && typeof publisherId === "string" ? byId.get(publisherId) : publisher;
+    const declaredPublisher = publisherNode ? firstString(publisherNode["name"]) : undefined;
+    // Yoast names a person publisher "…/#/schema/person/…" even where the node is missing.
+    if ((publisherNode && typesOf(publisherNode).includes("Person")) || (typeof publisherId === "string" && /\/person\//.test(publisherId))) facts.personPublisher = true;
+    else if (declaredPublisher) facts.siteNames.push(declaredPublisher);
     const language = firstString(node["inLanguage"]);
     if (language) facts.language = language;
     const main = node["mainEntityOfPage"];
@@ -234,8 +272,9 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   let canonical: string | undefined;
   let itempropAuthor: string | undefined;
   let itempropHeadline: string | undefined;
-  let relAuthor: string | undefined;
-  let classByline: string | undefined;
+  const relAuthors: string[] = [];
+  const classBylines: string[] = [];
+  const authorTexts: string[] = [];
   let firstH1: string | undefined;
   let documentTitle: string | undefined;
   const headings: HeadingCandidate[] = [];
@@ -283,8 +322,8 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
       }
       if (!itempropHeadline && props.includes("headline")) itempropHeadline = el.getAttribute("content") ?? textOf(el);
     }
-    if (!relAuthor && tag === "A" && (el.getAttribute("rel") ?? "").toLowerCase().split(/\s+/).includes("author")) {
-      relAuthor = textOf(el);
+    if (relAuthors.length < 3 && tag === "A" && (el.getAttribute("rel") ?? "").toLowerCase().split(/\s+/).includes("author")) {
+      relAuthors.push(textOf(el));
     }
     if (!NO_TEXT_TAGS.has(tag)) {
       // Leaves, and small elements whose date is split over children ("am <b>5.</b> Mai 2021").
@@ -293,15 +332,17 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
     }
     if (cls.length > 1) {
       if (!hasPaywallElement && PAYWALL_CLASS.test(cls)) hasPaywallElement = true;
-      if (!classByline && BYLINE_CLASS.test(cls)) {
+      if (authorTexts.length < MAX_AUTHOR_TEXTS && BYLINE_CLASS.test(cls) && !COMMENT_CLASS.test(cls)) {
         const text = textOf(el);
-        if (text.length > 2 && text.length < 100) classByline = text;
+        // Dates and lone labels ("Autor") in author elements say nothing about a name's full form.
+        if (text.length > 5 && /^\p{L}/u.test(text)) authorTexts.push(text.slice(0, 300));
+        if (text.length > 2 && text.length < 100 && classBylines.length < MAX_CLASS_BYLINES) classBylines.push(text);
       }
     }
   }
 
   const ld = readJsonLd(jsonLd);
-  const result: PageMetadata = { hasArticleJsonLd: ld.isArticle, markedNotFree: ld.notFree, hasPaywallElement, headings };
+  const result: PageMetadata = { hasArticleJsonLd: ld.isArticle, markedNotFree: ld.notFree, hasPaywallElement, headings, siteNames: new Set(), authorTexts: [] };
   if (documentTitle) result.documentTitle = metaText(documentTitle);
 
   const siteName = meta.get("og:site_name") ?? ld.siteName ?? meta.get("application-name");
@@ -311,20 +352,30 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   if (title) result.title = metaText(title);
   if (firstH1) result.heading = firstH1;
 
-  const authorCandidates = [
-    ...(ld.authors.length > 0 ? [cleanPersonNames(ld.authors)] : []),
-    itempropAuthor,
-    firstMeta(meta, AUTHOR_META_KEYS),
-    relAuthor,
-    classByline,
+  // A person's own site goes by the person's name, which is then no reason to reject a byline.
+  const siteNames = ld.personPublisher
+    ? new Set<string>()
+    : siteNameForms(
+        [siteName, ld.siteName, ...ld.siteNames, meta.get("publisher"), meta.get("application-name")],
+        result.documentTitle,
+        resolveUrl(canonical, baseUrl) ?? resolveUrl(meta.get("og:url"), baseUrl) ?? resolveUrl(baseUrl, undefined),
+      );
+  result.siteNames = siteNames;
+  const declaredAuthor = (value: string | undefined): BylineCandidate[] => (value ? [{ value: metaText(value), kind: "declared" }] : []);
+  const authorMeta = firstMeta(meta, AUTHOR_META_KEYS);
+  const candidates: BylineCandidate[] = [
+    ...(ld.authors.people.length > 0 ? declaredAuthor(ld.authors.people.join(", ")) : []),
+    ...declaredAuthor(itempropAuthor),
+    ...(authorMeta ? [{ value: metaText(authorMeta), kind: "meta" as const }] : []),
+    ...relAuthors.map((value) => ({ value: metaText(value), kind: "link" as const })),
+    ...classBylines.map((value) => ({ value: metaText(value), kind: "visible" as const })),
   ];
-  for (const candidate of authorCandidates) {
-    const cleaned = candidate ? cleanByline(metaText(candidate)) : undefined;
-    if (cleaned) {
-      result.byline = cleaned;
-      break;
-    }
-  }
+  const choice = chooseFrom(candidates, siteNames);
+  if (choice.person) result.byline = fullerForm(choice.person, [...classBylines, ...relAuthors, ...authorTexts], siteNames);
+  const organization = ld.authors.organizations.length > 0 ? chooseFrom(declaredAuthor(ld.authors.organizations.join(", ")), siteNames) : {};
+  const fallback = choice.team ?? organization.person ?? organization.team;
+  if (fallback) result.fallbackByline = fallback;
+  result.authorTexts = authorTexts;
 
   const dateContext: DateContext = {
     meta,
