@@ -1,4 +1,4 @@
-import type { DomElement } from "./dom.ts";
+import { type DomElement, hasMoreChildren, textPrefix } from "./dom.ts";
 import { dateFromText, dateFromUrl, normalizeDate } from "./dates.ts";
 import type { HeadingCandidate } from "./headline.ts";
 import { datesSomethingElse, namesModification, showsModification } from "./date-place.ts";
@@ -24,16 +24,20 @@ const MAX_TEXT_DATES = 80;
 const DATE_CLASS = /date|datum|time|zeit|publish|posted|entry-meta|post-meta|article-meta|byline|dateline/i;
 /** Longer texts that open with a date: a press release's "27.1.2022 - Bei der …". */
 const LEADING_DATE_CHARS = 24;
+/** Texts up to this length are read whole for a date. */
+const WHOLE_DATE_CHARS = 400;
 
 /** An element's attribute, also under the camelCase name some server renderers write ("dateTime"). */
 export function attribute(el: DomElement, name: string, camel: string): string | undefined {
   return el.getAttribute(name) ?? el.getAttribute(camel) ?? undefined;
 }
 
+const SHORT_TEXT_CHARS = 200;
+
 /** Text of an element when it is short (a dateline), else undefined. */
 function shortText(el: DomElement): string | undefined {
-  const text = el.textContent ?? "";
-  return text.length <= 200 ? text : undefined;
+  const text = textPrefix(el, SHORT_TEXT_CHARS + 1);
+  return text.length <= SHORT_TEXT_CHARS ? text : undefined;
 }
 
 function textOf(el: DomElement): string {
@@ -46,15 +50,19 @@ function textOf(el: DomElement): string {
  * ("<a>Yngrid</a> · November 22, 2011 · <a>Email</a>").
  */
 function visibleDate(el: DomElement): string | undefined {
-  if (el.children.length > 3) {
+  if (hasMoreChildren(el, 3)) {
     let own = "";
     for (let child = el.firstChild; child; child = child.nextSibling) if (child.nodeType === 3) own += ` ${child.textContent ?? ""}`;
     return /\d{4}/.test(own) ? dateFromText(own) : undefined;
   }
   // Only small subtrees: a wrapper with few children may hold the whole page.
-  for (let i = 0; i < el.children.length; i++) if ((el.children[i]?.children.length ?? 0) > 3) return undefined;
-  const text = el.textContent ?? "";
-  const whole = text.length <= 400 ? dateFromText(text) : undefined;
+  for (let child = el.firstElementChild; child; child = child.nextElementSibling) if (hasMoreChildren(child, 3)) return undefined;
+  let text = textPrefix(el, WHOLE_DATE_CHARS + 1);
+  // Past the whole-text limit only the opening is read, which needs all the leading spaces.
+  if (text.length > WHOLE_DATE_CHARS && text.trimStart().length < LEADING_DATE_CHARS) text = el.textContent ?? "";
+  // Every date format has digits: most texts are ruled out before any parsing.
+  if (!/\d/.test(text)) return undefined;
+  const whole = text.length <= WHOLE_DATE_CHARS ? dateFromText(text) : undefined;
   if (whole) return whole;
   const opening = /^\s*\d/.test(text) ? text.trimStart().slice(0, LEADING_DATE_CHARS) : undefined;
   return opening ? dateFromText(opening) : undefined;

@@ -288,7 +288,7 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
     }
     if (!NO_TEXT_TAGS.has(tag)) {
       // Leaves, and small elements whose date is split over children ("am <b>5.</b> Mai 2021").
-      if (el.children.length === 0) leaves++;
+      if (!el.firstElementChild) leaves++;
       dates.visitText(el, leaves);
     }
     if (cls.length > 1) {
