@@ -44,10 +44,13 @@ function textOf(el: DomElement): string {
   return (el.textContent ?? "").replace(/\s+/g, " ").trim();
 }
 
+/** What visibleDate says of an element whose whole text is short and has no digit: no element inside it shows a date either. */
+const NO_DIGITS = "";
+
 /**
  * The date a small element shows: its whole text when short ("am <b>5.</b> Mai 2021"), the
  * opening of a longer one, or, in an element with many children, its own text between them
- * ("<a>Yngrid</a> · November 22, 2011 · <a>Email</a>").
+ * ("<a>Yngrid</a> · November 22, 2011 · <a>Email</a>"). NO_DIGITS (empty) is no date.
  */
 function visibleDate(el: DomElement): string | undefined {
   if (hasMoreChildren(el, 3)) {
@@ -61,7 +64,7 @@ function visibleDate(el: DomElement): string | undefined {
   // Past the whole-text limit only the opening is read, which needs all the leading spaces.
   if (text.length > WHOLE_DATE_CHARS && text.trimStart().length < LEADING_DATE_CHARS) text = el.textContent ?? "";
   // Every date format has digits: most texts are ruled out before any parsing.
-  if (!/\d/.test(text)) return undefined;
+  if (!/\d/.test(text)) return text.length <= WHOLE_DATE_CHARS ? NO_DIGITS : undefined;
   const whole = text.length <= WHOLE_DATE_CHARS ? dateFromText(text) : undefined;
   if (whole) return whole;
   const opening = /^\s*\d/.test(text) ? text.trimStart().slice(0, LEADING_DATE_CHARS) : undefined;
@@ -154,14 +157,16 @@ export class DateEvidence {
 
   /**
    * Reads the visible text of an element that holds text (not script, style or title);
-   * `leaves` counts the leaf elements up to and including this one.
+   * `leaves` counts the leaf elements up to and including this one. Returns false when the
+   * elements inside this one need not be read: its whole text is short and has no digit.
    */
-  visitText(el: DomElement, leaves: number): void {
-    if (this.textDates.length >= MAX_TEXT_DATES || (this.textDates.at(-1)?.leafAt ?? -1) >= leaves) return;
+  visitText(el: DomElement, leaves: number): boolean {
+    if (this.textDates.length >= MAX_TEXT_DATES || (this.textDates.at(-1)?.leafAt ?? -1) >= leaves) return true;
     const iso = visibleDate(el);
-    if (!iso) return;
+    if (!iso) return iso !== NO_DIGITS;
     const weak = datesSomethingElse(el) || showsModification(el, iso, visibleDate);
     this.textDates.push(weak ? { leafAt: leaves, iso, weak } : { leafAt: leaves, iso });
+    return true;
   }
 
   /** Every date the page states about itself, in the order they are trusted. */
