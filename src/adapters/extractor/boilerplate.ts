@@ -30,11 +30,12 @@ function removeStructuralChrome(root: DomElement, options: BoilerplateOptions): 
   const doomed: DomElement[] = [];
   const embeddedPosts: DomElement[] = [];
   for (let el: DomElement | null = root.firstElementChild; el; ) {
+    const tag = el.tagName;
     let reason: string | undefined;
-    if (NON_TEXT_TAGS.has(el.tagName)) reason = "script";
-    else if (!PROTECTED_TAGS.has(el.tagName)) {
-      if (CHROME_TAGS.has(el.tagName) && el.tagName !== "ASIDE") reason = el.tagName;
-      else if (el.tagName === "FIGURE" && isPictureWithCaption(el)) reason = "figure";
+    if (NON_TEXT_TAGS.has(tag)) reason = "script";
+    else if (!PROTECTED_TAGS.has(tag)) {
+      if (CHROME_TAGS.has(tag) && tag !== "ASIDE") reason = tag;
+      else if (tag === "FIGURE" && isPictureWithCaption(el)) reason = "figure";
       else if (el.hasAttribute("hidden")) reason = "hidden";
       else {
         const role = el.getAttribute("role")?.toLowerCase();
@@ -42,7 +43,7 @@ function removeStructuralChrome(root: DomElement, options: BoilerplateOptions): 
       }
     }
     const remove = reason !== undefined;
-    if (!remove && el.tagName === "BLOCKQUOTE" && EMBEDDED_POST_CLASS.test(el.className || "")) embeddedPosts.push(el);
+    if (!remove && tag === "BLOCKQUOTE" && EMBEDDED_POST_CLASS.test(el.className || "")) embeddedPosts.push(el);
     if (reason !== undefined) {
       doomed.push(el);
       if (reason !== "script") options.onRemove?.(el, reason);
@@ -106,7 +107,8 @@ export function measureProse(root: DomElement): { prose: Map<DomElement, number>
           if (len > 0) own.set(block, (own.get(block) ?? 0) + len);
         }
       } else if (isElement(child)) {
-        walk(child, BLOCK_TAGS.has(child.tagName) ? child : block, inLink || child.tagName === "A");
+        const tag = child.tagName;
+        walk(child, BLOCK_TAGS.has(tag) ? child : block, inLink || tag === "A");
       }
     }
   };
@@ -167,9 +169,7 @@ function siblingRunProse(el: DomElement, match: string, prose: ReadonlyMap<DomEl
   const parent = el.parentElement;
   if (!parent) return prose.get(el) ?? 0;
   let sum = 0;
-  for (let i = 0; i < parent.children.length; i++) {
-    const sibling = parent.children[i];
-    if (!sibling) continue;
+  for (let sibling = parent.firstElementChild; sibling; sibling = sibling.nextElementSibling) {
     const own = prose.get(sibling) ?? 0;
     // A sibling that holds the article alone stays anyway and says nothing about the others.
     if (own > 0 && own <= limit && (sibling === el || chromeClassMatch(sibling) === match)) sum += own;
@@ -201,15 +201,16 @@ function removeChromeByClass(root: DomElement, options: BoilerplateOptions): num
       el = nextElement(el, root, true);
       continue;
     }
+    const tag = el.tagName;
     let remove = false;
-    const match = PROTECTED_TAGS.has(el.tagName) ? undefined : el.tagName === "ASIDE" ? "aside" : (wrapperRoleMatch(el) ?? chromeClassMatch(el));
+    const match = PROTECTED_TAGS.has(tag) ? undefined : tag === "ASIDE" ? "aside" : (wrapperRoleMatch(el) ?? chromeClassMatch(el));
     if (match !== undefined) {
       remove = (prose.get(el) ?? 0) <= (NEVER_ARTICLE.test(match) ? total * MAX_PROSE_SHARE_NEVER_ARTICLE : limit) && !heldAsRun(el, match);
     }
     if (remove && match !== undefined) {
       doomed.push(el);
       options.onRemove?.(el, `.${match}`);
-    } else if (el.tagName === "ASIDE") asideArticles.push(el);
+    } else if (tag === "ASIDE") asideArticles.push(el);
     el = nextElement(el, root, remove);
   }
   removeAll(doomed);

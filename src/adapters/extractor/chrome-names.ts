@@ -67,7 +67,11 @@ export const PROTECTED_TAGS = new Set(["HTML", "BODY", "MAIN", "ARTICLE"]);
  * ("md:hidden", "print:hidden") describe styling, not what the element is, and are skipped.
  */
 export function classParts(el: DomElement): string[] {
-  const raw = `${el.className || ""} ${el.id || ""}`;
+  return partsOf(`${el.className || ""} ${el.id || ""}`);
+}
+
+/** Word parts of class names and id written as "class names id". */
+function partsOf(raw: string): string[] {
   if (raw.trim().length === 0) return [];
   return raw
     .split(/\s+/)
@@ -85,12 +89,13 @@ export const MEDIA_PARTS = new Set(["image", "img", "photo", "picture", "video",
 
 /** The class/id part that names `el` as chrome, if any. */
 export function chromeClassMatch(el: DomElement): string | undefined {
-  const raw = `${el.className || ""} ${el.id || ""}`;
+  const className = el.className || "";
+  const raw = `${className} ${el.id || ""}`;
   if (raw.trim().length === 0) return undefined;
-  const parts = classParts(el);
+  const parts = partsOf(raw);
   if (parts.some((p) => EMBED_PARTS.has(p)) && !parts.some((p) => MEDIA_PARTS.has(p))) return undefined;
   for (const part of parts) if (CHROME_PARTS.has(part)) return part;
-  const classes = (el.className || "").toLowerCase().split(/\s+/);
+  const classes = className.toLowerCase().split(/\s+/);
   if (!classes.some((c) => c.includes(":"))) for (const c of classes) if (INVISIBLE_CLASSES.has(c)) return c;
   return CHROME_SUBSTRINGS.exec(raw.toLowerCase())?.[0];
 }

@@ -1,4 +1,4 @@
-import type { DomElement } from "./dom.ts";
+import { type DomElement, hasMoreChildren, textPrefix } from "./dom.ts";
 import { dateFromText, dateFromUrl, normalizeDate } from "./dates.ts";
 import type { HeadingCandidate } from "./headline.ts";
 import { datesSomethingElse, namesModification, showsModification } from "./date-place.ts";
@@ -24,37 +24,48 @@ const MAX_TEXT_DATES = 80;
 const DATE_CLASS = /date|datum|time|zeit|publish|posted|entry-meta|post-meta|article-meta|byline|dateline/i;
 /** Longer texts that open with a date: a press release's "27.1.2022 - Bei der …". */
 const LEADING_DATE_CHARS = 24;
+/** Texts up to this length are read whole for a date. */
+const WHOLE_DATE_CHARS = 400;
 
 /** An element's attribute, also under the camelCase name some server renderers write ("dateTime"). */
 export function attribute(el: DomElement, name: string, camel: string): string | undefined {
   return el.getAttribute(name) ?? el.getAttribute(camel) ?? undefined;
 }
 
+const SHORT_TEXT_CHARS = 200;
+
 /** Text of an element when it is short (a dateline), else undefined. */
 function shortText(el: DomElement): string | undefined {
-  const text = el.textContent ?? "";
-  return text.length <= 200 ? text : undefined;
+  const text = textPrefix(el, SHORT_TEXT_CHARS + 1);
+  return text.length <= SHORT_TEXT_CHARS ? text : undefined;
 }
 
 function textOf(el: DomElement): string {
   return (el.textContent ?? "").replace(/\s+/g, " ").trim();
 }
 
+/** What visibleDate says of an element whose whole text is short and has no digit: no element inside it shows a date either. */
+const NO_DIGITS = "";
+
 /**
  * The date a small element shows: its whole text when short ("am <b>5.</b> Mai 2021"), the
  * opening of a longer one, or, in an element with many children, its own text between them
- * ("<a>Yngrid</a> · November 22, 2011 · <a>Email</a>").
+ * ("<a>Yngrid</a> · November 22, 2011 · <a>Email</a>"). NO_DIGITS (empty) is no date.
  */
 function visibleDate(el: DomElement): string | undefined {
-  if (el.children.length > 3) {
+  if (hasMoreChildren(el, 3)) {
     let own = "";
     for (let child = el.firstChild; child; child = child.nextSibling) if (child.nodeType === 3) own += ` ${child.textContent ?? ""}`;
     return /\d{4}/.test(own) ? dateFromText(own) : undefined;
   }
   // Only small subtrees: a wrapper with few children may hold the whole page.
-  for (let i = 0; i < el.children.length; i++) if ((el.children[i]?.children.length ?? 0) > 3) return undefined;
-  const text = el.textContent ?? "";
-  const whole = text.length <= 400 ? dateFromText(text) : undefined;
+  for (let child = el.firstElementChild; child; child = child.nextElementSibling) if (hasMoreChildren(child, 3)) return undefined;
+  let text = textPrefix(el, WHOLE_DATE_CHARS + 1);
+  // Past the whole-text limit only the opening is read, which needs all the leading spaces.
+  if (text.length > WHOLE_DATE_CHARS && text.trimStart().length < LEADING_DATE_CHARS) text = el.textContent ?? "";
+  // Every date format has digits: most texts are ruled out before any parsing.
+  if (!/\d/.test(text)) return text.length <= WHOLE_DATE_CHARS ? NO_DIGITS : undefined;
+  const whole = text.length <= WHOLE_DATE_CHARS ? dateFromText(text) : undefined;
   if (whole) return whole;
   const opening = /^\s*\d/.test(text) ? text.trimStart().slice(0, LEADING_DATE_CHARS) : undefined;
   return opening ? dateFromText(opening) : undefined;
@@ -146,14 +157,16 @@ export class DateEvidence {
 
   /**
    * Reads the visible text of an element that holds text (not script, style or title);
-   * `leaves` counts the leaf elements up to and including this one.
+   * `leaves` counts the leaf elements up to and including this one. Returns false when the
+   * elements inside this one need not be read: its whole text is short and has no digit.
    */
-  visitText(el: DomElement, leaves: number): void {
-    if (this.textDates.length >= MAX_TEXT_DATES || (this.textDates.at(-1)?.leafAt ?? -1) >= leaves) return;
+  visitText(el: DomElement, leaves: number): boolean {
+    if (this.textDates.length >= MAX_TEXT_DATES || (this.textDates.at(-1)?.leafAt ?? -1) >= leaves) return true;
     const iso = visibleDate(el);
-    if (!iso) return;
+    if (!iso) return iso !== NO_DIGITS;
     const weak = datesSomethingElse(el) || showsModification(el, iso, visibleDate);
     this.textDates.push(weak ? { leafAt: leaves, iso, weak } : { leafAt: leaves, iso });
+    return true;
   }
 
   /** Every date the page states about itself, in the order they are trusted. */

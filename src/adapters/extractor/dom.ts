@@ -49,6 +49,7 @@ export interface DomDocument {
 
 export const ELEMENT_NODE = 1;
 export const TEXT_NODE = 3;
+const CDATA_SECTION_NODE = 4;
 
 const DOCUMENT_START = /<!doctype\s+html|<html[\s>]/i;
 
@@ -77,4 +78,30 @@ export function nextElement(el: DomElement, root: DomElement, skipChildren = fal
     cur = cur.parentElement;
   }
   return null;
+}
+
+/** True when `el` has more than `count` child elements. */
+export function hasMoreChildren(el: DomElement, count: number): boolean {
+  let n = 0;
+  for (let child = el.firstElementChild; child; child = child.nextElementSibling) if (++n > count) return true;
+  return false;
+}
+
+/**
+ * The start of `el.textContent`: all of it when it is shorter than `minChars`, else at least
+ * `minChars` characters. For texts only read when short, without reading a large subtree.
+ */
+export function textPrefix(el: DomElement, minChars: number): string {
+  let text = "";
+  let node: DomNode | null = el.firstChild;
+  while (node && text.length < minChars) {
+    if (node.nodeType === TEXT_NODE || node.nodeType === CDATA_SECTION_NODE) text += node.textContent ?? "";
+    if (node.firstChild) {
+      node = node.firstChild;
+      continue;
+    }
+    while (node !== el && node.nextSibling === null && node.parentNode) node = node.parentNode;
+    node = node === el ? null : node.nextSibling;
+  }
+  return text;
 }

@@ -285,7 +285,10 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
   const root = doc.documentElement;
   const htmlLang = root.getAttribute("lang") ?? root.getAttribute("xml:lang") ?? undefined;
 
+  /** The element after a subtree whose text holds no date (null: the document's end); undefined outside one. */
+  let textWithoutDatesUntil: DomElement | null | undefined;
   for (let el: DomElement | null = root.firstElementChild; el; el = nextElement(el, root)) {
+    if (el === textWithoutDatesUntil) textWithoutDatesUntil = undefined;
     const tag = el.tagName;
     if (tag === "META") {
       const key = (el.getAttribute("property") ?? el.getAttribute("name") ?? el.getAttribute("itemprop") ?? el.getAttribute("http-equiv") ?? "").toLowerCase();
@@ -327,8 +330,8 @@ export function readMetadata(doc: DomDocument, baseUrl?: string): PageMetadata {
     }
     if (!NO_TEXT_TAGS.has(tag)) {
       // Leaves, and small elements whose date is split over children ("am <b>5.</b> Mai 2021").
-      if (el.children.length === 0) leaves++;
-      dates.visitText(el, leaves);
+      if (!el.firstElementChild) leaves++;
+      if (textWithoutDatesUntil === undefined && !dates.visitText(el, leaves)) textWithoutDatesUntil = nextElement(el, root, true);
     }
     if (cls.length > 1) {
       if (!hasPaywallElement && PAYWALL_CLASS.test(cls)) hasPaywallElement = true;

@@ -19,9 +19,8 @@ export function proseRegion(doc: DomDocument): TextBlock[] {
   let region: DomElement = body;
   for (;;) {
     let next: DomElement | undefined;
-    for (let i = 0; i < region.children.length; i++) {
-      const child = region.children[i];
-      if (child && (prose.get(child) ?? 0) >= REGION_SHARE * total) next = child;
+    for (let child = region.firstElementChild; child; child = child.nextElementSibling) {
+      if ((prose.get(child) ?? 0) >= REGION_SHARE * total) next = child;
     }
     if (!next) break;
     region = next;
