@@ -13,7 +13,8 @@ WORKDIR /app
 # Production dependencies only. The `node` dev dependency (which pins Node 24 for npm scripts) is
 # left out: the image's own Node 24 runs src/main.ts.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY patches ./patches
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npx patch-package && npm cache clean --force
 
 COPY bin ./bin
 COPY src ./src
