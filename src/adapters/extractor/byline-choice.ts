@@ -3,6 +3,7 @@
  * candidate must survive cleaning and must not be the site itself (its og:site_name, publisher,
  * <title> suffix or host name); the first that does wins, in the order the caller gives.
  */
+import { hostOf } from "../../core/canonical-url.ts";
 import { cleanByline, cleanDeclaredAuthor, cleanHandle, COMPANY_FORM, TEAM_NAME } from "./byline.ts";
 
 /** Where a candidate comes from decides how it is cleaned. */
@@ -46,14 +47,10 @@ export function siteNameForms(names: ReadonlyArray<string | undefined>, document
   }
   const titleParts = documentTitle?.split(TITLE_SEPARATOR) ?? [];
   if (titleParts.length > 1) add(titleParts[titleParts.length - 1]);
-  if (url) {
-    try {
-      const host = new URL(url).hostname.replace(/^www\./, "");
-      add(host);
-      add(host.replace(/\.[a-z]{2,}$/i, ""));
-    } catch {
-      // Not a URL: no host name to compare.
-    }
+  const host = url === undefined ? undefined : hostOf(url);
+  if (host !== undefined) {
+    add(host);
+    add(host.replace(/\.[a-z]{2,}$/i, ""));
   }
   return forms;
 }
@@ -98,17 +95,17 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/**
- * The fuller form of a name the page also writes out: "Nils" → "Nils Pickert" when an author
- * element is "Nils Pickert" or begins "Nils Pickert ist …"; a handle → the name it is spelled
- * from ("maxmuster" → "Max Muster"); "A" → "A, B" when a byline names both.
- */
 const JOINER = /, | und | and | & /;
 
 function namesOf(byline: string): string[] {
   return byline.split(JOINER);
 }
 
+/**
+ * The fuller form of a name the page also writes out: "Nils" → "Nils Pickert" when an author
+ * element is "Nils Pickert" or begins "Nils Pickert ist …"; a handle → the name it is spelled
+ * from ("maxmuster" → "Max Muster"); "A" → "A, B" when a byline names both.
+ */
 export function fullerForm(byline: string, authorTexts: readonly string[], siteNames: ReadonlySet<string>): string {
   const cleanedTexts = authorTexts.map((text) => cleanByline(text));
   const names = namesOf(byline);

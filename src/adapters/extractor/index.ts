@@ -1,4 +1,5 @@
 import type { Article } from "../../core/article.ts";
+import { hostOf } from "../../core/canonical-url.ts";
 import { UserFacingError } from "../../core/errors.ts";
 import type { ArticleExtractor } from "../../core/ports.ts";
 import { NOT_ARTICLE_MESSAGE } from "../../core/article-gate.ts";
@@ -49,12 +50,7 @@ function firstDate(lines: readonly string[]): string | undefined {
 }
 
 function siteNameFromUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).hostname.replace(/^www\./, "") || undefined;
-  } catch {
-    return undefined;
-  }
+  return url ? hostOf(url) || undefined : undefined;
 }
 
 function extractHtml(html: string, baseUrl?: string): Article {
