@@ -1,16 +1,16 @@
 import dns from "node:dns";
-import http, { STATUS_CODES, type IncomingMessage } from "node:http";
+import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import net from "node:net";
-import type { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { TLSSocket } from "node:tls";
-import zlib from "node:zlib";
 import { UserFacingError } from "../../core/errors.ts";
 import type { FetchedPage, FetchOptions, PageFetcher } from "../../core/ports.ts";
 import type { Logger } from "../../logger.ts";
 import { type AllowList, checkAddress, parseAllowList } from "./address-policy.ts";
-import { decodeBody, isXmlMediaType, mediaType } from "./charset.ts";
+import { decodeBody, mediaType } from "./charset.ts";
+import { type FetchState, formatSeconds, statusError, toUserFacing } from "./fetch-errors.ts";
+import { assertAccepted, sniffMediaType } from "./media-type.ts";
+import { readBody, tooLarge } from "./response-body.ts";
 import { assertFetchableUrl, connectHost, parseUserUrl } from "./url.ts";
 
 /**
@@ -65,12 +65,6 @@ export function createPageFetcher(options: PageFetcherOptions): PageFetcher {
     logger: options.logger,
   };
   return { fetch: (url, fetchOptions = {}) => fetchPage(url, fetchOptions, settings) };
-}
-
-/** What the error mapper needs to know about the fetch in flight. */
-interface FetchState {
-  host: string;
-  timedOut: boolean;
 }
 
 async function fetchPage(input: string, options: FetchOptions, settings: Settings): Promise<FetchedPage> {
@@ -281,177 +275,10 @@ async function readPage(
   };
 }
 
-function statusError(status: number, retryAfter: string | undefined): UserFacingError {
-  if (status === 429) {
-    const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
-    const when = seconds === undefined ? "later" : `in ${formatSeconds(seconds * 1000)}`;
-    return new UserFacingError("rate_limited", `The site is limiting requests (HTTP 429); try again ${when}.`, {
-      key: "error.siteRateLimited",
-      params: { when },
-    });
-  }
-  const text = STATUS_CODES[status] ?? "unexpected status";
-  return new UserFacingError("http_status", `The page answered HTTP ${status} (${text}).`, { key: "error.httpStatus", params: { status, text } });
-}
-
-function accepts(type: string, accept: readonly string[]): boolean {
-  return accept.some((entry) => {
-    const wanted = entry.trim().toLowerCase();
-    return wanted === type || (wanted.endsWith("/*") && type.startsWith(wanted.slice(0, -1)));
-  });
-}
-
-function assertAccepted(type: string, accept: readonly string[]): void {
-  if (accepts(type, accept)) return;
-  const wanted = accept.some((t) => t === "text/html")
-    ? "a web page"
-    : accept.some((t) => isXmlMediaType(t))
-      ? "a feed"
-      : `one of ${accept.join(", ")}`;
-  throw new UserFacingError("unsupported_content", `That link is ${describeMediaType(type)} (${type}), not ${wanted}.`, {
-    key: "error.unsupportedContent",
-    params: { kind: describeMediaType(type), type, wanted },
-  });
-}
-
-export function describeMediaType(type: string): string {
-  if (type === "application/pdf") return "a PDF";
-  if (type.startsWith("image/")) return "an image";
-  if (type.startsWith("video/")) return "a video";
-  if (type.startsWith("audio/")) return "an audio file";
-  if (type === "application/json" || type.endsWith("+json")) return "JSON data";
-  if (type === "text/html" || type === "application/xhtml+xml") return "a web page";
-  if (type === "application/rss+xml" || type === "application/atom+xml") return "a feed";
-  if (isXmlMediaType(type)) return "an XML document";
-  if (type === "text/plain") return "plain text";
-  if (type.startsWith("text/")) return "a text file";
-  return "a file download";
-}
-
-/** A type for a body sent without Content-Type: markup or text by its first bytes, else binary. */
-function sniffMediaType(bytes: Uint8Array): string {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024));
-  if (head.includes(0)) return "application/octet-stream";
-  const start = head.toString("latin1").replace(/^\uFEFF|^\xEF\xBB\xBF/, "").trimStart().toLowerCase();
-  if (start.startsWith("<?xml")) return start.includes("<html") ? "application/xhtml+xml" : "application/xml";
-  if (start.startsWith("<")) return "text/html";
-  return "text/plain";
-}
-
-function decompressor(encoding: string): Transform | undefined {
-  // Flushing like this tolerates a truncated last block, as browsers do.
-  switch (encoding) {
-    case "":
-    case "identity":
-      return undefined;
-    case "gzip":
-    case "x-gzip":
-      return zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    case "deflate":
-      return zlib.createInflate({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    case "br":
-      return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
-    case "zstd":
-      return zlib.createZstdDecompress();
-    default:
-      throw new UserFacingError("unsupported_content", `The page uses an unsupported compression (${encoding}).`, {
-        key: "error.unsupportedCompression",
-        params: { encoding },
-      });
-  }
-}
-
-/** Streams the body, aborting (and dropping the connection) as soon as the cap is passed. */
-async function readBody(response: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
-  const encoding = (response.headers["content-encoding"] ?? "").trim().toLowerCase();
-  let inflate: Transform | undefined;
-  try {
-    inflate = decompressor(encoding);
-  } catch (err) {
-    response.destroy();
-    throw err;
-  }
-  const chunks: Buffer[] = [];
-  let wire = 0;
-  let total = 0;
-  const countWire = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of source) {
-      wire += chunk.byteLength;
-      if (wire > maxBytes) throw tooLarge(maxBytes);
-      yield chunk;
-    }
-  };
-  const collect = async (source: AsyncIterable<Buffer>): Promise<void> => {
-    for await (const chunk of source) {
-      total += chunk.byteLength;
-      if (total > maxBytes) throw tooLarge(maxBytes);
-      chunks.push(chunk);
-    }
-  };
-  if (inflate === undefined) await pipeline(response, countWire, collect, { signal });
-  else await pipeline(response, countWire, inflate, collect, { signal });
-  return Buffer.concat(chunks, total);
-}
-
-function tooLarge(maxBytes: number): UserFacingError {
-  return new UserFacingError(
-    "too_large",
-    `The page is larger than ${formatBytes(maxBytes)}, the most marketbrief reads; try a lighter version of it.`,
-    { key: "error.tooLarge", params: { size: formatBytes(maxBytes) } },
-  );
-}
-
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return flat;
-}
-
-const DNS_FAILURES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NODATA", "EAI_NONAME", "EAI_FAIL", "ENODATA"]);
-const CLOSED = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE"]);
-const NO_ROUTE = new Set(["EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ENETDOWN", "EHOSTDOWN", "EADDRNOTAVAIL"]);
-
-/** Maps network-level failures to the user-facing codes; lets programming errors through. */
-function toUserFacing(err: unknown, state: FetchState, settings: Settings): unknown {
-  if (err instanceof UserFacingError) return err;
-  if (state.timedOut) {
-    return new UserFacingError(
-      "timeout",
-      `The site took longer than ${formatSeconds(settings.timeoutMs)} to send the page; try again later.`,
-      { cause: err, key: "error.readTimeout", params: { duration: formatSeconds(settings.timeoutMs) } },
-    );
-  }
-  const cause = err instanceof Error && err.cause instanceof UserFacingError ? err.cause : undefined;
-  if (cause !== undefined) return cause;
-  const code = typeof err === "object" && err !== null && "code" in err ? String(err.code) : undefined;
-  if (code === undefined) return err;
-  settings.logger?.debug({ host: state.host, code }, "fetch network error");
-  const host = state.host;
-  let message: string;
-  let key: string;
-  if (DNS_FAILURES.has(code)) [message, key] = [`Could not find the site ${host} (DNS lookup failed); check the link.`, "error.dns"];
-  else if (code === "ECONNREFUSED") [message, key] = [`${host} refused the connection; the site may be down.`, "error.refused"];
-  else if (CLOSED.has(code)) [message, key] = [`The connection to ${host} closed before the page arrived; try again.`, "error.closed"];
-  else if (NO_ROUTE.has(code)) [message, key] = [`${host} cannot be reached from here; try again later.`, "error.noRoute"];
-  else if (code.startsWith("HPE_")) [message, key] = [`${host} sent an invalid HTTP response.`, "error.badHttp"];
-  else if (code.startsWith("Z_") || code.startsWith("ERR__") || code === "ERR_ZSTD_INVALID_PARAM") {
-    return new UserFacingError("unsupported_content", `${host} sent corrupt compressed data.`, { cause: err, key: "error.corruptData", params: { host } });
-  } else if (code === "EPROTO" || /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_/.test(code)) {
-    [message, key] = [`A secure connection to ${host} could not be established (${code}).`, "error.tls"];
-  } else if (code === "ABORT_ERR") return err;
-  else [message, key] = [`Could not load the page from ${host} (${code}).`, "error.unreachable"];
-  return new UserFacingError("unreachable", message, { cause: err, key, params: { host, code } });
-}
-
-function formatSeconds(ms: number): string {
-  const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1_000_000) return `${+(bytes / 1_000_000).toFixed(1)} MB`;
-  if (bytes >= 1_000) return `${+(bytes / 1_000).toFixed(1)} kB`;
-  return `${bytes} bytes`;
 }
