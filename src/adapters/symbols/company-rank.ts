@@ -3,7 +3,8 @@
  * listed in many places) for autocomplete, and the one company a whole name denotes ("alibaba",
  * "Siemens") for inputs that accept a company instead of a symbol.
  */
-import { membersOf, type Listings } from "./listings.ts";
+import type { Listings } from "./listings.ts";
+import { membersOf } from "./member-table.ts";
 import { INDEX_MEMBERSHIPS, LARGEST_US_SYMBOLS, PROMINENT_SYMBOLS } from "./prominent.ts";
 import { foldForMatching } from "../../core/fold.ts";
 import { nameKeyTokens } from "./names.ts";

@@ -9,13 +9,14 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { SymbolDirectory, SymbolEntry } from "../../core/ports.ts";
-import { Listings, ListingsBuilder, type SymbolRow } from "./listings.ts";
+import { Listings } from "./listings.ts";
+import { ListingsBuilder, type SymbolRow } from "./listings-builder.ts";
 import { createNameMatcher } from "./matcher.ts";
 import { createCompanyLookup } from "./company-rank.ts";
 import { buildFuzzyIndex, buildPrefixIndex, createSearch, listingOrder } from "./search.ts";
 import { addSymbolCsv } from "./symbol-csv.ts";
 
-export type { SymbolRow } from "./listings.ts";
+export type { SymbolRow } from "./listings-builder.ts";
 export { parseSymbolCsv } from "./symbol-csv.ts";
 export { nameKeyTokens } from "./names.ts";
 

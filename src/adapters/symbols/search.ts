@@ -4,7 +4,8 @@
  * arrays.
  */
 import { companyProminence } from "./company-rank.ts";
-import { memberTable, membersOf, type Listings, type MemberTable } from "./listings.ts";
+import type { Listings } from "./listings.ts";
+import { memberTable, membersOf, type MemberTable } from "./member-table.ts";
 import { foldForMatching } from "../../core/fold.ts";
 
 export type Search = (query: string, limit: number) => number[];

@@ -1,5 +1,6 @@
 /** The directory's CSV files (symbol,name,exchange,country,currency,isin,cik,aliases,source). */
-import { splitAliases, type ListingsBuilder, type SymbolRow } from "./listings.ts";
+import { splitAliases } from "./alias-field.ts";
+import type { ListingsBuilder, SymbolRow } from "./listings-builder.ts";
 
 const COLUMNS = ["symbol", "name", "exchange", "country", "currency", "isin", "cik", "aliases", "source"] as const;
 type Column = (typeof COLUMNS)[number];
